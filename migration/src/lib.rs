@@ -1,1 +1,32 @@
-pub fn placeholder() {}
+//! Schema migrations for acegate. The schema runs unchanged on SQLite and
+//! PostgreSQL.
+//!
+//! ```no_run
+//! # use sea_orm_migration::{DbErr, sea_orm::DatabaseConnection};
+//! # async fn run(db: &DatabaseConnection) -> Result<(), DbErr> {
+//! use migration::{Migrator, MigratorTrait};
+//! Migrator::up(db, None).await?; // apply every pending migration
+//! # Ok(())
+//! # }
+//! ```
+
+pub use sea_orm_migration::MigratorTrait;
+use sea_orm_migration::prelude::*;
+
+mod helpers;
+mod m20261127_000001_create_core_tables;
+mod m20261127_000002_create_workflow_tables;
+mod m20261127_000003_create_credential_tables;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261127_000001_create_core_tables::Migration),
+            Box::new(m20261127_000002_create_workflow_tables::Migration),
+            Box::new(m20261127_000003_create_credential_tables::Migration),
+        ]
+    }
+}
