@@ -1,1 +1,152 @@
-fn main() {}
+use std::process::ExitCode;
+
+use acegate::{
+    app::{Application, DemoData},
+    config::Config,
+    graphql,
+};
+
+const SCHEMA_PATH: &str = "schema.graphql";
+
+const USAGE: &str = "usage: acegate [serve | export-schema [--check] [PATH] | migrate]";
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.first().map(String::as_str) {
+        None | Some("serve") => serve().await,
+        Some("export-schema") => export_schema(&args[1..]),
+        Some("migrate") => migrate().await,
+        Some("-h" | "--help" | "help") => {
+            println!("{USAGE}");
+            ExitCode::SUCCESS
+        }
+        Some(other) => {
+            eprintln!("unknown command {other:?}\n{USAGE}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn init_tracing(json: bool) {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("ACEGATE_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn,sea_orm=warn"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter);
+    if json {
+        builder.json().init()
+    } else {
+        builder.init()
+    }
+}
+
+fn load_config() -> Result<Config, ExitCode> {
+    Config::from_env().map_err(|err| {
+        eprintln!("configuration error: {err}");
+        ExitCode::from(2)
+    })
+}
+
+async fn serve() -> ExitCode {
+    let config = match load_config() {
+        Ok(config) => config,
+        Err(code) => return code,
+    };
+    init_tracing(!config.is_development());
+    let listen = config.listen;
+    let (app, demo) = match Application::build(config).await {
+        Ok(built) => built,
+        Err(err) => {
+            tracing::error!(error = %err, "start-up failed");
+            return ExitCode::FAILURE;
+        }
+    };
+    let listener = match tokio::net::TcpListener::bind(listen).await {
+        Ok(listener) => listener,
+        Err(err) => {
+            tracing::error!(error = %err, %listen, "cannot listen");
+            return ExitCode::FAILURE;
+        }
+    };
+    let addr = listener.local_addr().unwrap_or(listen);
+    if app.config.is_development() {
+        println!("acegate (development) on {}", app.config.database_url);
+        println!("  GraphQL:    http://{addr}/graphql");
+        println!("  Playground: http://{addr}/");
+        if demo != DemoData::Disabled {
+            println!("  Demo logins (password {}):", acegate::demo::DEMO_PASSWORD);
+            for login in acegate::demo::DEMO_LOGINS {
+                println!("    {login}");
+            }
+        }
+    }
+    tracing::info!(%addr, "listening");
+    match app.serve(listener).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            tracing::error!(error = %err, "server failed");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn export_schema(args: &[String]) -> ExitCode {
+    let check = args.iter().any(|a| a == "--check");
+    let path = args
+        .iter()
+        .find(|a| !a.starts_with("--"))
+        .map(String::as_str)
+        .unwrap_or(SCHEMA_PATH);
+    let sdl = graphql::sdl();
+    if check {
+        match std::fs::read_to_string(path) {
+            Ok(committed) if committed == sdl => {
+                println!("{path} is up to date");
+                ExitCode::SUCCESS
+            }
+            Ok(_) => {
+                eprintln!(
+                    "{path} differs from the schema in the code: run `acegate export-schema` and commit it"
+                );
+                ExitCode::FAILURE
+            }
+            Err(err) => {
+                eprintln!("cannot read {path}: {err}");
+                ExitCode::FAILURE
+            }
+        }
+    } else {
+        match std::fs::write(path, sdl) {
+            Ok(()) => {
+                println!("wrote {path}");
+                ExitCode::SUCCESS
+            }
+            Err(err) => {
+                eprintln!("cannot write {path}: {err}");
+                ExitCode::FAILURE
+            }
+        }
+    }
+}
+
+async fn migrate() -> ExitCode {
+    let config = match load_config() {
+        Ok(config) => config,
+        Err(code) => return code,
+    };
+    init_tracing(!config.is_development());
+    let result = async {
+        let db = acegate::db::connect(&config.database_url, 1, Default::default()).await?;
+        acegate::db::migrate(&db).await
+    }
+    .await;
+    match result {
+        Ok(()) => {
+            println!("migrations applied");
+            ExitCode::SUCCESS
+        }
+        Err(err) => {
+            eprintln!("migration failed: {err}");
+            ExitCode::FAILURE
+        }
+    }
+}

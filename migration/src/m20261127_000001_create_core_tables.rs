@@ -37,6 +37,9 @@ impl MigrationTrait for Migration {
         manager
             .create_index(index(Partners::Table, &[Partners::Tier, Partners::Id]))
             .await?;
+        manager
+            .create_index(index(Partners::Table, &[Partners::CreatedAt, Partners::Id]))
+            .await?;
 
         // partner_regions
         manager
@@ -412,6 +415,17 @@ impl MigrationTrait for Migration {
                 ))
                 .await?;
         }
+        // A firm's attestations are listed newest first.
+        manager
+            .create_index(index(
+                FundingAttestations::Table,
+                &[
+                    FundingAttestations::VcFirmId,
+                    FundingAttestations::AttestedAt,
+                    FundingAttestations::Id,
+                ],
+            ))
+            .await?;
 
         Ok(())
     }

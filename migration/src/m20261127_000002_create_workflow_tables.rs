@@ -154,6 +154,7 @@ impl MigrationTrait for Migration {
             Opportunities::UpdatedAt,
             Opportunities::SubmittedAt,
             Opportunities::DecidedAt,
+            Opportunities::RequestedAmountUsd,
         ] {
             manager
                 .create_index(index(Opportunities::Table, &[column, Opportunities::Id]))

@@ -1,0 +1,251 @@
+//! Typed configuration: defaults, overridden by `ACEGATE_*` environment variables, validated once at start-up.
+
+use std::{fmt, net::SocketAddr, time::Duration};
+
+/// Where the process runs: development loads demo data and opens the playground; production does neither.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Environment {
+    Development,
+    Production,
+}
+
+/// A value that must never reach a log line or an error message.
+#[derive(Clone)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(**redacted**)")
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub environment: Environment,
+    pub database_url: String,
+    pub listen: SocketAddr,
+    pub jwt: JwtConfig,
+    /// Whether the schema may be introspected and the playground served; defaults to on only in development.
+    pub introspection: bool,
+    /// Load the demo data set when the database is empty (development only).
+    pub demo_data: bool,
+    pub database_max_connections: u32,
+}
+
+#[derive(Clone, Debug)]
+pub struct JwtConfig {
+    pub secret: Secret,
+    pub key_id: String,
+    pub issuer: String,
+    pub audience: String,
+    pub access_token_ttl: Duration,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("{name} is invalid: {reason}")]
+    Invalid { name: &'static str, reason: String },
+    #[error("{0} is required in production")]
+    Missing(&'static str),
+}
+
+/// The secret development mode signs tokens with; production refuses it.
+const DEVELOPMENT_JWT_SECRET: &str = "acegate-development-secret-do-not-use-in-production";
+/// HS256 keys shorter than the hash output are brute-forceable; 32 bytes is RFC 7518's floor.
+pub const MIN_JWT_SECRET_BYTES: usize = 32;
+
+impl Config {
+    /// Reads the process environment.
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_vars(std::env::vars())
+    }
+
+    /// Builds the configuration from `ACEGATE_*` pairs; unknown keys are ignored.
+    pub fn from_vars(
+        vars: impl IntoIterator<Item = (String, String)>,
+    ) -> Result<Self, ConfigError> {
+        let vars: std::collections::HashMap<String, String> = vars
+            .into_iter()
+            .filter(|(k, _)| k.starts_with("ACEGATE_"))
+            .collect();
+        let get = |name: &str| {
+            vars.get(name)
+                .map(|v| v.trim().to_owned())
+                .filter(|v| !v.is_empty())
+        };
+
+        let environment = match get("ACEGATE_ENV").as_deref() {
+            None | Some("development") => Environment::Development,
+            Some("production") => Environment::Production,
+            Some(other) => {
+                return Err(ConfigError::Invalid {
+                    name: "ACEGATE_ENV",
+                    reason: format!("expected development or production, got {other:?}"),
+                });
+            }
+        };
+        let development = environment == Environment::Development;
+
+        let listen = match get("ACEGATE_LISTEN") {
+            None => SocketAddr::from(([127, 0, 0, 1], 8080)),
+            Some(raw) => raw.parse().map_err(|_| ConfigError::Invalid {
+                name: "ACEGATE_LISTEN",
+                reason: format!("expected host:port, got {raw:?}"),
+            })?,
+        };
+
+        let secret = match (get("ACEGATE_JWT_SECRET"), development) {
+            (Some(s), _) => s,
+            (None, true) => DEVELOPMENT_JWT_SECRET.to_owned(),
+            (None, false) => return Err(ConfigError::Missing("ACEGATE_JWT_SECRET")),
+        };
+        if secret.len() < MIN_JWT_SECRET_BYTES {
+            return Err(ConfigError::Invalid {
+                name: "ACEGATE_JWT_SECRET",
+                reason: format!("must be at least {MIN_JWT_SECRET_BYTES} bytes"),
+            });
+        }
+        if !development && secret == DEVELOPMENT_JWT_SECRET {
+            return Err(ConfigError::Invalid {
+                name: "ACEGATE_JWT_SECRET",
+                reason: "the development secret cannot be used in production".into(),
+            });
+        }
+
+        let parse_bool = |name: &'static str, default: bool| -> Result<bool, ConfigError> {
+            match get(name).as_deref() {
+                None => Ok(default),
+                Some("true" | "1" | "yes" | "on") => Ok(true),
+                Some("false" | "0" | "no" | "off") => Ok(false),
+                Some(other) => Err(ConfigError::Invalid {
+                    name,
+                    reason: format!("expected true or false, got {other:?}"),
+                }),
+            }
+        };
+        let parse_u64 = |name: &'static str, default: u64| -> Result<u64, ConfigError> {
+            match get(name) {
+                None => Ok(default),
+                Some(raw) => raw.parse().map_err(|_| ConfigError::Invalid {
+                    name,
+                    reason: format!("expected a positive integer, got {raw:?}"),
+                }),
+            }
+        };
+
+        let demo_data = parse_bool("ACEGATE_DEMO_DATA", development)?;
+        if demo_data && !development {
+            return Err(ConfigError::Invalid {
+                name: "ACEGATE_DEMO_DATA",
+                reason: "demo data (with its published passwords) is never loaded in production"
+                    .into(),
+            });
+        }
+        let access_token_ttl =
+            Duration::from_secs(parse_u64("ACEGATE_ACCESS_TOKEN_TTL_SECONDS", 15 * 60)?);
+        if access_token_ttl.is_zero() {
+            return Err(ConfigError::Invalid {
+                name: "ACEGATE_ACCESS_TOKEN_TTL_SECONDS",
+                reason: "must be positive".into(),
+            });
+        }
+        let database_max_connections =
+            parse_u64("ACEGATE_DATABASE_MAX_CONNECTIONS", 16)?.clamp(1, 1024) as u32;
+
+        Ok(Self {
+            environment,
+            database_url: get("ACEGATE_DATABASE_URL")
+                .unwrap_or_else(|| "sqlite://acegate.db".into()),
+            listen,
+            jwt: JwtConfig {
+                secret: Secret::new(secret),
+                key_id: get("ACEGATE_JWT_KEY_ID").unwrap_or_else(|| "k1".into()),
+                issuer: get("ACEGATE_JWT_ISSUER").unwrap_or_else(|| "acegate".into()),
+                audience: get("ACEGATE_JWT_AUDIENCE").unwrap_or_else(|| "acegate-api".into()),
+                access_token_ttl,
+            },
+            introspection: parse_bool("ACEGATE_INTROSPECTION", development)?,
+            demo_data,
+            database_max_connections,
+        })
+    }
+
+    pub fn is_development(&self) -> bool {
+        self.environment == Environment::Development
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn vars(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn no_configuration_means_development_on_local_sqlite() {
+        let config = Config::from_vars(vars(&[])).unwrap();
+        assert_eq!(config.environment, Environment::Development);
+        assert_eq!(config.database_url, "sqlite://acegate.db");
+        assert_eq!(config.listen.to_string(), "127.0.0.1:8080");
+        assert!(config.demo_data && config.introspection);
+    }
+
+    #[test]
+    fn production_refuses_a_missing_secret() {
+        let err = Config::from_vars(vars(&[("ACEGATE_ENV", "production")])).unwrap_err();
+        assert!(matches!(err, ConfigError::Missing("ACEGATE_JWT_SECRET")));
+    }
+
+    #[test]
+    fn production_refuses_a_short_or_development_secret() {
+        for secret in ["short", DEVELOPMENT_JWT_SECRET] {
+            let err = Config::from_vars(vars(&[
+                ("ACEGATE_ENV", "production"),
+                ("ACEGATE_JWT_SECRET", secret),
+            ]));
+            assert!(
+                matches!(
+                    err,
+                    Err(ConfigError::Invalid {
+                        name: "ACEGATE_JWT_SECRET",
+                        ..
+                    })
+                ),
+                "{secret}"
+            );
+        }
+    }
+
+    #[test]
+    fn production_never_loads_demo_data_and_hides_the_schema() {
+        let ok = [
+            ("ACEGATE_ENV", "production"),
+            ("ACEGATE_JWT_SECRET", "0123456789abcdef0123456789abcdef!"),
+        ];
+        let config = Config::from_vars(vars(&ok)).unwrap();
+        assert!(!config.demo_data && !config.introspection);
+        let mut forced = ok.to_vec();
+        forced.push(("ACEGATE_DEMO_DATA", "true"));
+        assert!(Config::from_vars(vars(&forced)).is_err());
+    }
+
+    #[test]
+    fn secrets_are_redacted_in_debug_output() {
+        let config = Config::from_vars(vars(&[])).unwrap();
+        assert!(!format!("{config:?}").contains(DEVELOPMENT_JWT_SECRET));
+    }
+}

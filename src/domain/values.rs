@@ -1,0 +1,297 @@
+//! Input values parsed into types: once a value has one of these types it is known to be valid.
+
+use std::fmt;
+
+/// Why a value did not parse: a stable code and a sentence for the user.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Invalid {
+    pub code: &'static str,
+    pub message: String,
+}
+
+fn invalid(code: &'static str, message: impl Into<String>) -> Invalid {
+    Invalid {
+        code,
+        message: message.into(),
+    }
+}
+
+/// A 12-digit AWS account ID; credits attach to it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AwsAccountId(String);
+
+impl AwsAccountId {
+    pub fn parse(raw: &str) -> Result<Self, Invalid> {
+        let trimmed = raw.trim();
+        if trimmed.len() == 12 && trimmed.bytes().all(|b| b.is_ascii_digit()) {
+            Ok(Self(trimmed.to_owned()))
+        } else {
+            Err(invalid(
+                "INVALID_AWS_ACCOUNT_ID",
+                "an AWS account ID is exactly 12 digits",
+            ))
+        }
+    }
+    pub fn into_inner(self) -> String {
+        self.0
+    }
+}
+
+/// An http(s) URL with a host.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Website(String);
+
+impl Website {
+    pub fn parse(raw: &str) -> Result<Self, Invalid> {
+        let trimmed = raw.trim();
+        let rest = trimmed
+            .strip_prefix("https://")
+            .or_else(|| trimmed.strip_prefix("http://"))
+            .ok_or_else(|| invalid("INVALID_WEBSITE", "the website must be an http(s) URL"))?;
+        let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
+        let host_ok = !host.is_empty()
+            && host.contains('.')
+            && host
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':'))
+            && !host.starts_with(['.', '-']);
+        if !host_ok || trimmed.len() > 2048 || trimmed.chars().any(char::is_whitespace) {
+            return Err(invalid(
+                "INVALID_WEBSITE",
+                "the website must be an http(s) URL with a host name",
+            ));
+        }
+        Ok(Self(trimmed.to_owned()))
+    }
+    pub fn into_inner(self) -> String {
+        self.0
+    }
+}
+
+/// An ISO 3166-1 alpha-2 country code, upper case.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CountryCode(String);
+
+impl CountryCode {
+    pub fn parse(raw: &str) -> Result<Self, Invalid> {
+        let upper = raw.trim().to_ascii_uppercase();
+        if ISO_3166_ALPHA2.binary_search(&upper.as_str()).is_ok() {
+            Ok(Self(upper))
+        } else {
+            Err(invalid(
+                "INVALID_COUNTRY",
+                "the country must be an ISO 3166-1 alpha-2 code such as GB or US",
+            ))
+        }
+    }
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+    pub fn into_inner(self) -> String {
+        self.0
+    }
+}
+
+/// A share between 0 and 1 inclusive.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Share(f64);
+
+impl Share {
+    pub fn parse(raw: f64) -> Result<Self, Invalid> {
+        if raw.is_finite() && (0.0..=1.0).contains(&raw) {
+            Ok(Self(raw))
+        } else {
+            Err(invalid(
+                "INVALID_SHARE",
+                "the share must be between 0 and 1",
+            ))
+        }
+    }
+    pub fn value(self) -> f64 {
+        self.0
+    }
+}
+
+/// A whole, non-negative number of US dollars.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct UsdAmount(i64);
+
+impl UsdAmount {
+    pub fn parse(raw: i64) -> Result<Self, Invalid> {
+        if raw >= 0 {
+            Ok(Self(raw))
+        } else {
+            Err(invalid(
+                "NEGATIVE_AMOUNT",
+                "amounts are whole US dollars and cannot be negative",
+            ))
+        }
+    }
+    pub fn value(self) -> i64 {
+        self.0
+    }
+}
+
+impl fmt::Display for UsdAmount {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let digits = self.0.to_string();
+        let mut grouped = String::new();
+        for (i, c) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i).is_multiple_of(3) {
+                grouped.push(',');
+            }
+            grouped.push(c);
+        }
+        write!(f, "${grouped}")
+    }
+}
+
+/// A calendar month, `YYYY-MM`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Month {
+    pub year: i32,
+    pub month: u32,
+}
+
+impl Month {
+    pub fn parse(raw: &str) -> Result<Self, Invalid> {
+        let bad = || invalid("INVALID_MONTH", "the month must be written YYYY-MM");
+        let (year, month) = raw.trim().split_once('-').ok_or_else(bad)?;
+        if year.len() != 4 || month.len() != 2 {
+            return Err(bad());
+        }
+        let year: i32 = year.parse().map_err(|_| bad())?;
+        let month: u32 = month.parse().map_err(|_| bad())?;
+        if !(1..=12).contains(&month) || !(1970..=9999).contains(&year) {
+            return Err(bad());
+        }
+        Ok(Self { year, month })
+    }
+
+    pub fn of(at: chrono::DateTime<chrono::Utc>) -> Self {
+        use chrono::Datelike;
+        Self {
+            year: at.year(),
+            month: at.month(),
+        }
+    }
+
+    /// The month `n` months before this one.
+    pub fn minus(self, n: u32) -> Self {
+        let index = self.year * 12 + self.month as i32 - 1 - n as i32;
+        Self {
+            year: index.div_euclid(12),
+            month: index.rem_euclid(12) as u32 + 1,
+        }
+    }
+}
+
+impl fmt::Display for Month {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}-{:02}", self.year, self.month)
+    }
+}
+
+/// Checks a free-text field: trimmed, non-empty, at most `max` characters.
+pub fn text(raw: &str, max: usize) -> Result<String, Invalid> {
+    let trimmed = raw.trim();
+    if trimmed.is_empty() {
+        return Err(invalid("REQUIRED", "this field cannot be blank"));
+    }
+    if trimmed.chars().count() > max {
+        return Err(invalid("TOO_LONG", format!("at most {max} characters")));
+    }
+    Ok(trimmed.to_owned())
+}
+
+/// ISO 3166-1 alpha-2 codes, sorted for binary search.
+const ISO_3166_ALPHA2: &[&str] = &[
+    "AD", "AE", "AF", "AG", "AI", "AL", "AM", "AO", "AQ", "AR", "AS", "AT", "AU", "AW", "AX", "AZ",
+    "BA", "BB", "BD", "BE", "BF", "BG", "BH", "BI", "BJ", "BL", "BM", "BN", "BO", "BQ", "BR", "BS",
+    "BT", "BV", "BW", "BY", "BZ", "CA", "CC", "CD", "CF", "CG", "CH", "CI", "CK", "CL", "CM", "CN",
+    "CO", "CR", "CU", "CV", "CW", "CX", "CY", "CZ", "DE", "DJ", "DK", "DM", "DO", "DZ", "EC", "EE",
+    "EG", "EH", "ER", "ES", "ET", "FI", "FJ", "FK", "FM", "FO", "FR", "GA", "GB", "GD", "GE", "GF",
+    "GG", "GH", "GI", "GL", "GM", "GN", "GP", "GQ", "GR", "GS", "GT", "GU", "GW", "GY", "HK", "HM",
+    "HN", "HR", "HT", "HU", "ID", "IE", "IL", "IM", "IN", "IO", "IQ", "IR", "IS", "IT", "JE", "JM",
+    "JO", "JP", "KE", "KG", "KH", "KI", "KM", "KN", "KP", "KR", "KW", "KY", "KZ", "LA", "LB", "LC",
+    "LI", "LK", "LR", "LS", "LT", "LU", "LV", "LY", "MA", "MC", "MD", "ME", "MF", "MG", "MH", "MK",
+    "ML", "MM", "MN", "MO", "MP", "MQ", "MR", "MS", "MT", "MU", "MV", "MW", "MX", "MY", "MZ", "NA",
+    "NC", "NE", "NF", "NG", "NI", "NL", "NO", "NP", "NR", "NU", "NZ", "OM", "PA", "PE", "PF", "PG",
+    "PH", "PK", "PL", "PM", "PN", "PR", "PS", "PT", "PW", "PY", "QA", "RE", "RO", "RS", "RU", "RW",
+    "SA", "SB", "SC", "SD", "SE", "SG", "SH", "SI", "SJ", "SK", "SL", "SM", "SN", "SO", "SR", "SS",
+    "ST", "SV", "SX", "SY", "SZ", "TC", "TD", "TF", "TG", "TH", "TJ", "TK", "TL", "TM", "TN", "TO",
+    "TR", "TT", "TV", "TW", "TZ", "UA", "UG", "UM", "US", "UY", "UZ", "VA", "VC", "VE", "VG", "VI",
+    "VN", "VU", "WF", "WS", "YE", "YT", "ZA", "ZM", "ZW",
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_aws_account_id_is_exactly_twelve_digits() {
+        assert!(AwsAccountId::parse("123456789012").is_ok());
+        for bad in [
+            "12345678901",
+            "1234567890123",
+            "12345678901a",
+            "",
+            "1234 5678 9012",
+        ] {
+            assert_eq!(
+                AwsAccountId::parse(bad).unwrap_err().code,
+                "INVALID_AWS_ACCOUNT_ID",
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_website_is_an_http_or_https_url_with_a_host() {
+        assert!(Website::parse("https://northwind.example.com/about").is_ok());
+        assert!(Website::parse("http://example.io").is_ok());
+        for bad in [
+            "ftp://example.com",
+            "example.com",
+            "https://",
+            "https://nodot",
+            "javascript:alert(1)",
+            "https://a b.com",
+        ] {
+            assert!(Website::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn countries_are_iso_codes_and_the_table_is_sorted() {
+        assert!(ISO_3166_ALPHA2.windows(2).all(|w| w[0] < w[1]));
+        assert_eq!(CountryCode::parse("gb").unwrap().as_str(), "GB");
+        assert!(CountryCode::parse("UK").is_err() && CountryCode::parse("GBR").is_err());
+    }
+
+    #[test]
+    fn shares_are_between_zero_and_one() {
+        assert!(Share::parse(0.0).is_ok() && Share::parse(1.0).is_ok());
+        assert!(
+            Share::parse(-0.1).is_err()
+                && Share::parse(1.01).is_err()
+                && Share::parse(f64::NAN).is_err()
+        );
+    }
+
+    #[test]
+    fn months_parse_print_and_step_back_across_years() {
+        let m = Month::parse("2026-01").unwrap();
+        assert_eq!(m.to_string(), "2026-01");
+        assert_eq!(m.minus(1).to_string(), "2025-12");
+        assert_eq!(m.minus(13).to_string(), "2024-12");
+        assert!(Month::parse("2026-13").is_err() && Month::parse("26-01").is_err());
+    }
+
+    #[test]
+    fn dollars_print_with_thousands_separators() {
+        assert_eq!(UsdAmount::parse(125_000).unwrap().to_string(), "$125,000");
+        assert_eq!(UsdAmount::parse(0).unwrap().to_string(), "$0");
+        assert!(UsdAmount::parse(-1).is_err());
+    }
+}

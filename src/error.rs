@@ -1,0 +1,121 @@
+//! The one error type of the service layer and its single mapping to what a GraphQL client sees.
+//!
+//! Validation failures become `userErrors` entries on the mutation payload; everything else becomes a GraphQL
+//! error with `extensions.code`. Database and other internal errors are logged with their detail and reach the
+//! client only as an opaque `INTERNAL`.
+
+use async_graphql::{ErrorExtensions, SimpleObject};
+
+/// A domain validation failure, addressed to one input field.
+#[derive(Clone, Debug, PartialEq, Eq, SimpleObject)]
+pub struct UserError {
+    /// Path to the offending input field, e.g. `["input", "awsAccountId"]`.
+    pub field: Option<Vec<String>>,
+    /// Stable machine-readable code, e.g. `INVALID_AWS_ACCOUNT_ID`.
+    pub code: String,
+    pub message: String,
+}
+
+impl UserError {
+    pub fn new(field: &[&str], code: &str, message: impl Into<String>) -> Self {
+        Self {
+            field: (!field.is_empty()).then(|| field.iter().map(|s| (*s).to_owned()).collect()),
+            code: code.to_owned(),
+            message: message.into(),
+        }
+    }
+}
+
+/// Deliberately not `Display`: async-graphql converts any `Display` type into an error without an
+/// `extensions.code`, and every conversion must go through [`AppError::into_graphql`] instead.
+#[derive(Clone, Debug)]
+pub enum AppError {
+    Unauthenticated,
+    Forbidden(String),
+    /// Also used for objects the caller may not see, so that existence never leaks.
+    NotFound,
+    Validation(Vec<UserError>),
+    BadUserInput(String),
+    Conflict(String),
+    Internal(String),
+}
+
+pub type AppResult<T> = Result<T, AppError>;
+
+impl AppError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            AppError::Unauthenticated => "UNAUTHENTICATED",
+            AppError::Forbidden(_) => "FORBIDDEN",
+            AppError::NotFound => "NOT_FOUND",
+            AppError::Validation(_) | AppError::BadUserInput(_) => "BAD_USER_INPUT",
+            AppError::Conflict(_) => "CONFLICT",
+            AppError::Internal(_) => "INTERNAL",
+        }
+    }
+
+    /// The client-facing message; internal detail never appears in it.
+    pub fn message(&self) -> String {
+        match self {
+            AppError::Unauthenticated => "authentication required".into(),
+            AppError::Forbidden(m) | AppError::BadUserInput(m) | AppError::Conflict(m) => m.clone(),
+            AppError::NotFound => "not found".into(),
+            AppError::Validation(errors) => errors
+                .iter()
+                .map(|e| e.message.as_str())
+                .collect::<Vec<_>>()
+                .join("; "),
+            AppError::Internal(_) => "internal error".into(),
+        }
+    }
+
+    pub fn invalid(field: &[&str], code: &str, message: impl Into<String>) -> Self {
+        AppError::Validation(vec![UserError::new(field, code, message)])
+    }
+
+    /// Converts into a GraphQL error for fields that have no `userErrors` to carry validation failures.
+    pub fn into_graphql(self) -> async_graphql::Error {
+        let code = self.code();
+        let message = match &self {
+            AppError::Internal(detail) => {
+                tracing::error!(error = %detail, "internal error");
+                "internal error".to_owned()
+            }
+            other => other.message(),
+        };
+        async_graphql::Error::new(message).extend_with(|_, ext| ext.set("code", code))
+    }
+}
+
+impl From<sea_orm::DbErr> for AppError {
+    fn from(err: sea_orm::DbErr) -> Self {
+        AppError::Internal(err.to_string())
+    }
+}
+
+impl From<sea_orm::TransactionError<AppError>> for AppError {
+    fn from(err: sea_orm::TransactionError<AppError>) -> Self {
+        match err {
+            sea_orm::TransactionError::Connection(db) => db.into(),
+            sea_orm::TransactionError::Transaction(app) => app,
+        }
+    }
+}
+
+impl From<AppError> for async_graphql::Error {
+    fn from(err: AppError) -> Self {
+        err.into_graphql()
+    }
+}
+
+/// Splits a service result into what a mutation payload carries: the value, or the `userErrors`.
+/// Errors other than validation stay GraphQL errors.
+pub fn payload_parts<T>(
+    result: AppResult<T>,
+) -> async_graphql::Result<(Option<T>, Vec<UserError>)> {
+    match result {
+        Ok(value) => Ok((Some(value), Vec::new())),
+        Err(AppError::Validation(errors)) => Ok((None, errors)),
+        Err(other) => Err(other.into_graphql()),
+    }
+}

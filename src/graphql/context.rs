@@ -1,0 +1,18 @@
+//! What a resolver can take from the request: the signed-in caller and its loaders.
+
+use async_graphql::{Context, Result};
+
+use super::loaders::Loaders;
+use crate::{error::AppError, service::Caller};
+
+/// The signed-in caller, or `UNAUTHENTICATED`.
+pub fn caller<'a>(ctx: &Context<'a>) -> Result<&'a Caller> {
+    ctx.data_opt::<Caller>()
+        .ok_or_else(|| AppError::Unauthenticated.into_graphql())
+}
+
+/// The request's loaders; they exist exactly when a caller is signed in.
+pub fn loaders<'a>(ctx: &Context<'a>) -> Result<&'a Loaders> {
+    ctx.data_opt::<Loaders>()
+        .ok_or_else(|| AppError::Unauthenticated.into_graphql())
+}

@@ -1,0 +1,25 @@
+//! The GraphQL schema: assembly, per-request context, types and resolvers. Resolvers stay thin and call the
+//! service layer.
+
+pub mod connection;
+pub mod context;
+pub mod ids;
+pub mod loaders;
+pub mod mutation;
+pub mod node;
+pub mod query;
+pub mod types;
+
+use async_graphql::{EmptySubscription, Schema, SchemaBuilder};
+
+pub type AppSchema = Schema<query::Query, mutation::Mutation, EmptySubscription>;
+
+/// The schema without runtime data: enough for SDL export.
+pub fn builder() -> SchemaBuilder<query::Query, mutation::Mutation, EmptySubscription> {
+    Schema::build(query::Query, mutation::Mutation, EmptySubscription)
+}
+
+/// The SDL of the whole schema, as committed in `schema.graphql`.
+pub fn sdl() -> String {
+    builder().finish().sdl()
+}

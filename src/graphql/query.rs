@@ -1,0 +1,209 @@
+//! The read side of the schema: `viewer`, global lookup and the top-level connections.
+
+// Each GraphQL argument is a Rust parameter; a connection with filters and ordering has more than seven.
+#![allow(clippy::too_many_arguments)]
+
+use async_graphql::{Context, ID, Object, Result};
+
+use super::{
+    connection::{ConnectionTotals, PagedConnection, connection},
+    context::caller,
+    ids,
+    node::{self, Node},
+    types::{
+        audit::AuditEvent,
+        customer::{Customer, CustomerFilter, CustomerOrder},
+        opportunity::{
+            OpportunityConnection, OpportunityFilter, OpportunityOrder, opportunity_connection,
+        },
+        partner::{Partner, PartnerFilter, PartnerOrder},
+        user::User,
+        vc_firm::VcFirm,
+    },
+};
+use crate::{
+    error::AppError,
+    service::{self, audit::Subject, pagination::PageRequest},
+};
+
+/// Largest number of IDs `nodes(ids:)` resolves at once, the same cap as a page.
+const MAX_NODES: usize = crate::policy::MAX_PAGE_SIZE as usize;
+
+#[derive(Default)]
+pub struct Query;
+
+#[Object]
+impl Query {
+    /// The signed-in user; null when anonymous.
+    async fn viewer(&self, ctx: &Context<'_>) -> Result<Option<User>> {
+        let Ok(caller) = caller(ctx) else {
+            return Ok(None);
+        };
+        Ok(Some(User(
+            service::accounts::get(caller, caller.principal.user_id).await?,
+        )))
+    }
+
+    /// Any object by its global ID. An object the viewer may not see is `NOT_FOUND`, like one that does not exist.
+    async fn node(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Node>> {
+        Ok(Some(node::resolve(caller(ctx)?, &id).await?))
+    }
+
+    /// Objects by global ID, in order; null for each one that does not exist or that the viewer may not see.
+    async fn nodes(&self, ctx: &Context<'_>, ids: Vec<ID>) -> Result<Vec<Option<Node>>> {
+        let caller = caller(ctx)?;
+        if ids.len() > MAX_NODES {
+            return Err(AppError::BadUserInput(format!("at most {MAX_NODES} IDs per call")).into());
+        }
+        let mut found = Vec::with_capacity(ids.len());
+        for id in &ids {
+            found.push(match node::resolve(caller, id).await {
+                Ok(node) => Some(node),
+                Err(AppError::NotFound) => None,
+                Err(other) => return Err(other.into()),
+            });
+        }
+        Ok(found)
+    }
+
+    async fn customers(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+        filter: Option<CustomerFilter>,
+        order_by: Option<CustomerOrder>,
+    ) -> Result<PagedConnection<Customer>> {
+        let caller = caller(ctx)?.clone();
+        let filter: service::customers::CustomerFilter = filter.unwrap_or_default().into();
+        let (field, direction) = order_by.unwrap_or_default().into_service();
+        let page = PageRequest {
+            first,
+            after,
+            last,
+            before,
+        };
+        let rows = service::customers::list(&caller, &filter, field, direction, &page).await?;
+        let totals = ConnectionTotals::new(move || {
+            let (caller, filter) = (caller.clone(), filter.clone());
+            async move { service::customers::count(&caller, &filter).await }
+        });
+        Ok(connection(rows, Customer, totals))
+    }
+
+    async fn partners(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+        filter: Option<PartnerFilter>,
+        order_by: Option<PartnerOrder>,
+    ) -> Result<PagedConnection<Partner>> {
+        let caller = caller(ctx)?.clone();
+        let filter: service::partners::PartnerFilter = filter.unwrap_or_default().into();
+        let (field, direction) = order_by.unwrap_or_default().into_service();
+        let page = PageRequest {
+            first,
+            after,
+            last,
+            before,
+        };
+        let rows = service::partners::list(&caller, &filter, field, direction, &page).await?;
+        let totals = ConnectionTotals::new(move || {
+            let (caller, filter) = (caller.clone(), filter.clone());
+            async move { service::partners::count(&caller, &filter).await }
+        });
+        Ok(connection(rows, Partner, totals))
+    }
+
+    /// VC firms, by name.
+    async fn vc_firms(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<PagedConnection<VcFirm>> {
+        let caller = caller(ctx)?.clone();
+        let rows = service::vc_firms::list(
+            &caller,
+            &PageRequest {
+                first,
+                after,
+                last,
+                before,
+            },
+        )
+        .await?;
+        let totals = ConnectionTotals::new(move || {
+            let caller = caller.clone();
+            async move { service::vc_firms::count(&caller).await }
+        });
+        Ok(connection(rows, VcFirm, totals))
+    }
+
+    /// Opportunity records the viewer may see.
+    async fn opportunities(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+        filter: Option<OpportunityFilter>,
+        order_by: Option<OpportunityOrder>,
+    ) -> Result<OpportunityConnection> {
+        let filter = filter.unwrap_or_default().into_service()?;
+        opportunity_connection(
+            ctx,
+            filter,
+            order_by,
+            PageRequest {
+                first,
+                after,
+                last,
+                before,
+            },
+        )
+        .await
+    }
+
+    /// The audit trail, newest first, optionally about one object.
+    async fn audit_events(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        subject_id: Option<ID>,
+    ) -> Result<PagedConnection<AuditEvent>> {
+        let caller = caller(ctx)?.clone();
+        let subject = match subject_id {
+            None => None,
+            Some(id) => {
+                let (kind, id) = ids::decode(&id).ok_or_else(|| {
+                    AppError::BadUserInput("`subjectId` is not a valid ID".into())
+                })?;
+                Some(Subject {
+                    kind: kind.name(),
+                    id,
+                })
+            }
+        };
+        let rows = service::audit::list(
+            &caller,
+            subject.as_ref(),
+            &PageRequest::forward(first, after),
+        )
+        .await?;
+        let totals = ConnectionTotals::new(move || {
+            let (caller, subject) = (caller.clone(), subject.clone());
+            async move { service::audit::count(&caller, subject.as_ref()).await }
+        });
+        Ok(connection(rows, AuditEvent, totals))
+    }
+}

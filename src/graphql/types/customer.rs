@@ -1,0 +1,176 @@
+use async_graphql::{Context, ID, InputObject, Object, Result};
+use chrono::{DateTime, Utc};
+use entity::customer;
+
+use super::{
+    enums::{FundingStage, OrderDirection},
+    opportunity::{CreditGrant, OpportunityConnection, OpportunityFilter, opportunity_connection},
+    vc_firm::FundingAttestation,
+};
+use crate::{
+    graphql::{context::loaders, ids::NodeType},
+    service::{
+        customers::{self as service, CustomerOrderField as Field},
+        pagination::{PageRequest, SortDirection},
+    },
+};
+
+/// A startup that credits are filed for. Credits attach to its 12-digit AWS account ID.
+pub struct Customer(pub customer::Model);
+
+#[Object]
+impl Customer {
+    pub async fn id(&self) -> ID {
+        NodeType::Customer.id(self.0.id)
+    }
+    async fn legal_name(&self) -> &str {
+        &self.0.legal_name
+    }
+    async fn website(&self) -> &str {
+        &self.0.website
+    }
+    /// Exactly 12 digits.
+    async fn aws_account_id(&self) -> &str {
+        &self.0.aws_account_id
+    }
+    /// ISO 3166-1 alpha-2 country code.
+    async fn country(&self) -> &str {
+        &self.0.country
+    }
+    async fn incorporated(&self) -> bool {
+        self.0.incorporated
+    }
+    async fn funding_stage(&self) -> FundingStage {
+        self.0.funding_stage.into()
+    }
+    async fn engineer_count(&self) -> i32 {
+        self.0.engineer_count
+    }
+    async fn months_on_aws(&self) -> i32 {
+        self.0.months_on_aws
+    }
+    async fn monthly_aws_spend_usd(&self) -> i64 {
+        self.0.monthly_aws_spend_usd
+    }
+    /// Share of AWS spend billed through AWS Marketplace, 0 to 1.
+    async fn marketplace_spend_share(&self) -> f64 {
+        self.0.marketplace_spend_share
+    }
+    async fn competes_with_aws(&self) -> bool {
+        self.0.competes_with_aws
+    }
+    /// Self-serve credit received earlier (e.g. the $5K Founders tier); superseded by a Portfolio award.
+    async fn self_serve_credit_usd(&self) -> i64 {
+        self.0.self_serve_credit_usd
+    }
+    /// Funding attestations by VC firms that the viewer may see, oldest first.
+    async fn attestations(&self, ctx: &Context<'_>) -> Result<Vec<FundingAttestation>> {
+        let rows = loaders(ctx)?
+            .attestations_by_customer
+            .load_one(self.0.id)
+            .await?
+            .unwrap_or_default();
+        Ok(rows.into_iter().map(FundingAttestation).collect())
+    }
+    /// The customer's records that the viewer may see.
+    async fn opportunities(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        filter: Option<OpportunityFilter>,
+    ) -> Result<OpportunityConnection> {
+        let mut filter = filter
+            .map(|f| f.into_service())
+            .transpose()?
+            .unwrap_or_default();
+        filter.customer_id = Some(self.0.id);
+        opportunity_connection(ctx, filter, None, PageRequest::forward(first, after)).await
+    }
+    /// Credit grants of the records the viewer may see, oldest first.
+    async fn credit_grants(&self, ctx: &Context<'_>) -> Result<Vec<CreditGrant>> {
+        let grants = loaders(ctx)?
+            .grants_by_customer
+            .load_one(self.0.id)
+            .await?
+            .unwrap_or_default();
+        Ok(grants
+            .into_iter()
+            .map(|(grant, _)| CreditGrant(grant))
+            .collect())
+    }
+    /// Unexpired credits of the grants the viewer may see, plus the self-serve credit unless a Portfolio award
+    /// superseded it.
+    async fn total_credits_usd(&self, ctx: &Context<'_>) -> Result<i64> {
+        let grants = loaders(ctx)?
+            .grants_by_customer
+            .load_one(self.0.id)
+            .await?
+            .unwrap_or_default();
+        Ok(service::total_credits_usd(
+            &self.0,
+            &grants,
+            crate::time::now(),
+        ))
+    }
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+}
+
+#[derive(InputObject, Default)]
+pub struct CustomerFilter {
+    /// Case-insensitive substring of the legal name, or an exact AWS account ID.
+    pub search: Option<String>,
+    pub country: Option<Vec<String>>,
+    pub funding_stage: Option<Vec<FundingStage>>,
+    pub created_after: Option<DateTime<Utc>>,
+    /// Customers changed after this instant, for delta sync.
+    pub updated_after: Option<DateTime<Utc>>,
+}
+
+impl From<CustomerFilter> for service::CustomerFilter {
+    fn from(f: CustomerFilter) -> Self {
+        Self {
+            search: f.search,
+            countries: f.country.unwrap_or_default(),
+            funding_stages: f
+                .funding_stage
+                .unwrap_or_default()
+                .into_iter()
+                .map(Into::into)
+                .collect(),
+            created_after: f.created_after,
+            updated_after: f.updated_after,
+        }
+    }
+}
+
+#[derive(async_graphql::Enum, Copy, Clone, Eq, PartialEq, Default)]
+pub enum CustomerOrderField {
+    LegalName,
+    #[default]
+    CreatedAt,
+    UpdatedAt,
+}
+
+#[derive(InputObject, Default)]
+pub struct CustomerOrder {
+    pub field: CustomerOrderField,
+    #[graphql(default)]
+    pub direction: OrderDirection,
+}
+
+impl CustomerOrder {
+    pub fn into_service(self) -> (Field, SortDirection) {
+        let field = match self.field {
+            CustomerOrderField::LegalName => Field::LegalName,
+            CustomerOrderField::CreatedAt => Field::CreatedAt,
+            CustomerOrderField::UpdatedAt => Field::UpdatedAt,
+        };
+        (field, self.direction.into())
+    }
+}

@@ -1,0 +1,397 @@
+use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
+use chrono::{DateTime, Utc};
+use entity::{clarification_message, credit_grant, opportunity, review_decision};
+
+use super::{
+    customer::Customer,
+    dangling,
+    enums::{
+        AwsService, CheckName, DecisionKind, EngagementType, FundingSource, OpportunityStatus,
+        OrderDirection, SubmissionPath,
+    },
+    partner::Partner,
+    user::User,
+    vc_firm::VcFirm,
+};
+use crate::{
+    error::AppError,
+    graphql::{
+        connection::{ConnectionTotals, PagedConnection, connection},
+        context::{caller, loaders},
+        ids::{self, NodeType},
+    },
+    service::{
+        opportunities::{self as service, OpportunityOrderField as Field},
+        pagination::{PageRequest, SortDirection},
+    },
+};
+
+/// A partner-filed (or VC-filed) request for AWS credits for one customer, against one funding source.
+pub struct Opportunity(pub opportunity::Model);
+
+#[Object]
+impl Opportunity {
+    pub async fn id(&self) -> ID {
+        NodeType::Opportunity.id(self.0.id)
+    }
+    /// Human reference, `O` followed by digits, as ACE's own IDs.
+    async fn reference(&self) -> &str {
+        &self.0.reference
+    }
+    /// The filer's own CRM reference.
+    async fn partner_reference(&self) -> Option<&str> {
+        self.0.partner_reference.as_deref()
+    }
+    async fn customer(&self, ctx: &Context<'_>) -> Result<Customer> {
+        let id = self.0.customer_id;
+        Ok(Customer(
+            loaders(ctx)?
+                .customers
+                .load_one(id)
+                .await?
+                .ok_or_else(|| dangling("customer", id))?,
+        ))
+    }
+    /// The filing partner firm; null on the VC-filed path.
+    async fn partner(&self, ctx: &Context<'_>) -> Result<Option<Partner>> {
+        let Some(id) = self.0.partner_id else {
+            return Ok(None);
+        };
+        Ok(Some(Partner(
+            loaders(ctx)?
+                .partners
+                .load_one(id)
+                .await?
+                .ok_or_else(|| dangling("partner", id))?,
+        )))
+    }
+    /// The filing VC firm on the VC-filed path; null otherwise.
+    async fn vc_firm(&self, ctx: &Context<'_>) -> Result<Option<VcFirm>> {
+        let Some(id) = self.0.vc_firm_id else {
+            return Ok(None);
+        };
+        Ok(Some(VcFirm(
+            loaders(ctx)?
+                .vc_firms
+                .load_one(id)
+                .await?
+                .ok_or_else(|| dangling("VC firm", id))?,
+        )))
+    }
+    async fn filed_by(&self, ctx: &Context<'_>) -> Result<User> {
+        let id = self.0.filed_by_user_id;
+        Ok(User(
+            loaders(ctx)?
+                .users
+                .load_one(id)
+                .await?
+                .ok_or_else(|| dangling("user", id))?,
+        ))
+    }
+    async fn submission_path(&self) -> SubmissionPath {
+        self.0.submission_path.into()
+    }
+    async fn funding_source(&self) -> FundingSource {
+        self.0.funding_source.into()
+    }
+    async fn engagement_type(&self) -> EngagementType {
+        self.0.engagement_type.into()
+    }
+    async fn workload_name(&self) -> &str {
+        &self.0.workload_name
+    }
+    /// The free text a reviewer reads.
+    async fn use_case(&self) -> &str {
+        &self.0.use_case
+    }
+    async fn scope_of_work(&self) -> &str {
+        &self.0.scope_of_work
+    }
+    async fn projected_consumption(&self, ctx: &Context<'_>) -> Result<Vec<ConsumptionLine>> {
+        let lines = loaders(ctx)?
+            .consumption_lines
+            .load_one(self.0.id)
+            .await?
+            .unwrap_or_default();
+        Ok(lines
+            .into_iter()
+            .map(|l| ConsumptionLine {
+                service: l.service.into(),
+                monthly_usd: l.monthly_usd,
+            })
+            .collect())
+    }
+    /// Sum of the projected consumption lines.
+    async fn projected_monthly_usd(&self, ctx: &Context<'_>) -> Result<i64> {
+        let lines = loaders(ctx)?
+            .consumption_lines
+            .load_one(self.0.id)
+            .await?
+            .unwrap_or_default();
+        Ok(lines.iter().map(|l| l.monthly_usd).sum())
+    }
+    /// Estimated annual deal size after credits.
+    async fn estimated_annual_deal_usd(&self) -> i64 {
+        self.0.estimated_annual_deal_usd
+    }
+    async fn requested_amount_usd(&self) -> i64 {
+        self.0.requested_amount_usd
+    }
+    /// Set once the record is approved (0 when a duplicate workload was approved).
+    async fn awarded_amount_usd(&self) -> Option<i64> {
+        self.0.awarded_amount_usd
+    }
+    async fn status(&self) -> OpportunityStatus {
+        self.0.status.into()
+    }
+    /// Incremented by every change; pass it back as `expectedVersion`.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+    /// The review decisions, oldest first.
+    async fn decisions(&self, ctx: &Context<'_>) -> Result<Vec<ReviewDecision>> {
+        let rows = loaders(ctx)?
+            .decisions
+            .load_one(self.0.id)
+            .await?
+            .unwrap_or_default();
+        Ok(rows.into_iter().map(ReviewDecision).collect())
+    }
+    /// The clarification thread between reviewer and filer, oldest first.
+    async fn messages(&self, ctx: &Context<'_>) -> Result<Vec<ClarificationMessage>> {
+        let rows = loaders(ctx)?
+            .messages
+            .load_one(self.0.id)
+            .await?
+            .unwrap_or_default();
+        Ok(rows.into_iter().map(ClarificationMessage).collect())
+    }
+    async fn credit_grant(&self, ctx: &Context<'_>) -> Result<Option<CreditGrant>> {
+        Ok(loaders(ctx)?
+            .grant_by_opportunity
+            .load_one(self.0.id)
+            .await?
+            .map(CreditGrant))
+    }
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+    async fn submitted_at(&self) -> Option<DateTime<Utc>> {
+        self.0.submitted_at
+    }
+    async fn decided_at(&self) -> Option<DateTime<Utc>> {
+        self.0.decided_at
+    }
+    async fn issued_at(&self) -> Option<DateTime<Utc>> {
+        self.0.issued_at
+    }
+}
+
+/// One AWS service of the projected consumption, with its monthly spend.
+#[derive(SimpleObject)]
+pub struct ConsumptionLine {
+    pub service: AwsService,
+    pub monthly_usd: i64,
+}
+
+/// A reviewer's decision on a record (append-only).
+pub struct ReviewDecision(pub review_decision::Model);
+
+#[Object]
+impl ReviewDecision {
+    pub async fn id(&self) -> ID {
+        NodeType::ReviewDecision.id(self.0.id)
+    }
+    async fn kind(&self) -> DecisionKind {
+        self.0.kind.into()
+    }
+    /// The awarded amount for approvals.
+    async fn amount_usd(&self) -> Option<i64> {
+        self.0.amount_usd
+    }
+    /// The checklist rows the reviewer cites.
+    async fn reasons(&self) -> Result<Vec<CheckName>> {
+        serde_json::from_value(self.0.reasons.clone()).map_err(|e| {
+            AppError::Internal(format!(
+                "decision {} has unreadable reasons: {e}",
+                self.0.id
+            ))
+            .into()
+        })
+    }
+    async fn comment(&self) -> &str {
+        &self.0.comment
+    }
+    async fn reviewer(&self, ctx: &Context<'_>) -> Result<User> {
+        let id = self.0.reviewer_user_id;
+        Ok(User(
+            loaders(ctx)?
+                .users
+                .load_one(id)
+                .await?
+                .ok_or_else(|| dangling("user", id))?,
+        ))
+    }
+    async fn decided_at(&self) -> DateTime<Utc> {
+        self.0.decided_at
+    }
+}
+
+/// One message of the clarification thread (append-only).
+pub struct ClarificationMessage(pub clarification_message::Model);
+
+#[Object]
+impl ClarificationMessage {
+    async fn author(&self, ctx: &Context<'_>) -> Result<User> {
+        let id = self.0.author_user_id;
+        Ok(User(
+            loaders(ctx)?
+                .users
+                .load_one(id)
+                .await?
+                .ok_or_else(|| dangling("user", id))?,
+        ))
+    }
+    async fn body(&self) -> &str {
+        &self.0.body
+    }
+    async fn at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+}
+
+/// Credits issued to a customer's AWS account from an approved record. Bound to that account; never moved,
+/// extended or split.
+pub struct CreditGrant(pub credit_grant::Model);
+
+#[Object]
+impl CreditGrant {
+    pub async fn id(&self) -> ID {
+        NodeType::CreditGrant.id(self.0.id)
+    }
+    async fn opportunity(&self, ctx: &Context<'_>) -> Result<Opportunity> {
+        let id = self.0.opportunity_id;
+        Ok(Opportunity(
+            loaders(ctx)?
+                .opportunities
+                .load_one(id)
+                .await?
+                .ok_or_else(|| dangling("record", id))?,
+        ))
+    }
+    async fn customer(&self, ctx: &Context<'_>) -> Result<Customer> {
+        let id = self.0.customer_id;
+        Ok(Customer(
+            loaders(ctx)?
+                .customers
+                .load_one(id)
+                .await?
+                .ok_or_else(|| dangling("customer", id))?,
+        ))
+    }
+    async fn aws_account_id(&self) -> &str {
+        &self.0.aws_account_id
+    }
+    async fn face_value_usd(&self) -> i64 {
+        self.0.face_value_usd
+    }
+    async fn issued_at(&self) -> DateTime<Utc> {
+        self.0.issued_at
+    }
+    async fn expires_at(&self) -> DateTime<Utc> {
+        self.0.expires_at
+    }
+}
+
+#[derive(InputObject, Default)]
+pub struct OpportunityFilter {
+    pub status: Option<Vec<OpportunityStatus>>,
+    pub funding_source: Option<Vec<FundingSource>>,
+    pub partner_id: Option<ID>,
+    pub vc_firm_id: Option<ID>,
+    pub customer_id: Option<ID>,
+    pub submitted_after: Option<DateTime<Utc>>,
+    pub submitted_before: Option<DateTime<Utc>>,
+    /// Records changed after this instant, for delta sync.
+    pub updated_after: Option<DateTime<Utc>>,
+    /// Case-insensitive substring of the reference, the filer's reference or the workload name.
+    pub search: Option<String>,
+}
+
+impl OpportunityFilter {
+    pub fn into_service(self) -> Result<service::OpportunityFilter, AppError> {
+        let id =
+            |id: Option<ID>, kind, field| id.map(|id| ids::expect(&id, kind, field)).transpose();
+        Ok(service::OpportunityFilter {
+            statuses: self
+                .status
+                .unwrap_or_default()
+                .into_iter()
+                .map(Into::into)
+                .collect(),
+            funding_sources: self
+                .funding_source
+                .unwrap_or_default()
+                .into_iter()
+                .map(Into::into)
+                .collect(),
+            partner_id: id(self.partner_id, NodeType::Partner, "filter.partnerId")?,
+            vc_firm_id: id(self.vc_firm_id, NodeType::VcFirm, "filter.vcFirmId")?,
+            customer_id: id(self.customer_id, NodeType::Customer, "filter.customerId")?,
+            submitted_after: self.submitted_after,
+            submitted_before: self.submitted_before,
+            updated_after: self.updated_after,
+            search: self.search,
+        })
+    }
+}
+
+#[derive(async_graphql::Enum, Copy, Clone, Eq, PartialEq, Default)]
+pub enum OpportunityOrderField {
+    #[default]
+    CreatedAt,
+    UpdatedAt,
+    RequestedAmountUsd,
+    Reference,
+}
+
+#[derive(InputObject, Default)]
+pub struct OpportunityOrder {
+    pub field: OpportunityOrderField,
+    #[graphql(default)]
+    pub direction: OrderDirection,
+}
+
+impl OpportunityOrder {
+    fn into_service(self) -> (Field, SortDirection) {
+        let field = match self.field {
+            OpportunityOrderField::CreatedAt => Field::CreatedAt,
+            OpportunityOrderField::UpdatedAt => Field::UpdatedAt,
+            OpportunityOrderField::RequestedAmountUsd => Field::RequestedAmount,
+            OpportunityOrderField::Reference => Field::Reference,
+        };
+        (field, self.direction.into())
+    }
+}
+
+pub type OpportunityConnection = PagedConnection<Opportunity>;
+
+/// The records matching `filter` that the caller may see, as a connection.
+pub async fn opportunity_connection(
+    ctx: &Context<'_>,
+    filter: service::OpportunityFilter,
+    order: Option<OpportunityOrder>,
+    page: PageRequest,
+) -> Result<OpportunityConnection> {
+    let caller = caller(ctx)?.clone();
+    let (field, direction) = order.unwrap_or_default().into_service();
+    let rows = service::list(&caller, &filter, field, direction, &page).await?;
+    let totals = ConnectionTotals::new(move || {
+        let (caller, filter) = (caller.clone(), filter.clone());
+        async move { service::count(&caller, &filter).await }
+    });
+    Ok(connection(rows, Opportunity, totals))
+}

@@ -1,0 +1,117 @@
+use async_graphql::{Context, ID, Object, Result};
+use chrono::{DateTime, Utc};
+use entity::{funding_attestation, vc_firm};
+
+use super::{
+    customer::Customer,
+    dangling,
+    enums::{FundingStage, VcReputation},
+    scalars::Date,
+    user::User,
+};
+use crate::{
+    graphql::{
+        connection::{ConnectionTotals, PagedConnection, connection},
+        context::{caller, loaders},
+        ids::NodeType,
+    },
+    service::{pagination::PageRequest, vc_firms as service},
+};
+
+/// A venture firm that attests the funding of its portfolio companies.
+pub struct VcFirm(pub vc_firm::Model);
+
+#[Object]
+impl VcFirm {
+    pub async fn id(&self) -> ID {
+        NodeType::VcFirm.id(self.0.id)
+    }
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    /// Whether the firm is in the Activate Portfolio Sub-Program (may file Portfolio records itself).
+    async fn portfolio_access(&self) -> bool {
+        self.0.portfolio_access
+    }
+    async fn reputation(&self) -> VcReputation {
+        self.0.reputation.into()
+    }
+    /// The firm's attestations that the viewer may see, newest first.
+    async fn attestations(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<PagedConnection<FundingAttestation>> {
+        let caller = caller(ctx)?.clone();
+        let firm = self.0.id;
+        let page =
+            service::attestations(&caller, firm, &PageRequest::forward(first, after)).await?;
+        let totals = ConnectionTotals::new(move || {
+            let caller = caller.clone();
+            async move { service::count_attestations(&caller, firm).await }
+        });
+        Ok(connection(page, FundingAttestation, totals))
+    }
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+}
+
+/// A VC firm's statement that a customer closed a funding round. Revoked, never deleted.
+pub struct FundingAttestation(pub funding_attestation::Model);
+
+#[Object]
+impl FundingAttestation {
+    pub async fn id(&self) -> ID {
+        NodeType::FundingAttestation.id(self.0.id)
+    }
+    async fn vc_firm(&self, ctx: &Context<'_>) -> Result<VcFirm> {
+        let id = self.0.vc_firm_id;
+        Ok(VcFirm(
+            loaders(ctx)?
+                .vc_firms
+                .load_one(id)
+                .await?
+                .ok_or_else(|| dangling("VC firm", id))?,
+        ))
+    }
+    async fn customer(&self, ctx: &Context<'_>) -> Result<Customer> {
+        let id = self.0.customer_id;
+        Ok(Customer(
+            loaders(ctx)?
+                .customers
+                .load_one(id)
+                .await?
+                .ok_or_else(|| dangling("customer", id))?,
+        ))
+    }
+    async fn round(&self) -> FundingStage {
+        self.0.round.into()
+    }
+    async fn amount_usd(&self) -> i64 {
+        self.0.amount_usd
+    }
+    async fn closed_on(&self) -> Date {
+        Date(self.0.closed_on)
+    }
+    async fn attested_by(&self, ctx: &Context<'_>) -> Result<User> {
+        let id = self.0.attested_by_user_id;
+        Ok(User(
+            loaders(ctx)?
+                .users
+                .load_one(id)
+                .await?
+                .ok_or_else(|| dangling("user", id))?,
+        ))
+    }
+    async fn attested_at(&self) -> DateTime<Utc> {
+        self.0.attested_at
+    }
+    async fn revoked_at(&self) -> Option<DateTime<Utc>> {
+        self.0.revoked_at
+    }
+    async fn revocation_reason(&self) -> Option<&str> {
+        self.0.revocation_reason.as_deref()
+    }
+}

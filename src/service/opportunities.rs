@@ -1,0 +1,246 @@
+//! Opportunity records and what hangs off them (consumption lines, decisions, messages, grants): scoped lookups
+//! and listing.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use entity::{
+    clarification_message, consumption_line, credit_grant,
+    enums::{FundingSource, OpportunityStatus},
+    opportunity, review_decision,
+};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    Select,
+    sea_query::{Expr, ExprTrait, Func, LikeExpr},
+};
+
+use super::{
+    Caller, like_pattern,
+    pagination::{Ordering, Page, PageRequest, SortDirection, SortKey, SortKeyKind, paginate},
+    scope,
+};
+use crate::error::{AppError, AppResult};
+
+#[derive(Clone, Debug, Default)]
+pub struct OpportunityFilter {
+    pub statuses: Vec<OpportunityStatus>,
+    pub funding_sources: Vec<FundingSource>,
+    pub partner_id: Option<i64>,
+    pub vc_firm_id: Option<i64>,
+    pub customer_id: Option<i64>,
+    pub submitted_after: Option<DateTime<Utc>>,
+    pub submitted_before: Option<DateTime<Utc>>,
+    pub updated_after: Option<DateTime<Utc>>,
+    /// Case-insensitive substring of the reference, the filer's own reference or the workload name.
+    pub search: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum OpportunityOrderField {
+    #[default]
+    CreatedAt,
+    UpdatedAt,
+    RequestedAmount,
+    Reference,
+}
+
+fn ordering(
+    field: OpportunityOrderField,
+    direction: SortDirection,
+) -> (Ordering<opportunity::Entity>, SortKeyKind) {
+    use opportunity::Column as C;
+    let (tag, column, key_of, kind): (_, _, fn(&opportunity::Model) -> SortKey, _) = match field {
+        OpportunityOrderField::CreatedAt => (
+            "createdAt",
+            C::CreatedAt,
+            |m| SortKey::Time(m.created_at),
+            SortKeyKind::Time,
+        ),
+        OpportunityOrderField::UpdatedAt => (
+            "updatedAt",
+            C::UpdatedAt,
+            |m| SortKey::Time(m.updated_at),
+            SortKeyKind::Time,
+        ),
+        OpportunityOrderField::RequestedAmount => (
+            "requestedAmountUsd",
+            C::RequestedAmountUsd,
+            |m| SortKey::Int(m.requested_amount_usd),
+            SortKeyKind::Int,
+        ),
+        OpportunityOrderField::Reference => (
+            "reference",
+            C::Reference,
+            |m| SortKey::Text(m.reference.clone()),
+            SortKeyKind::Text,
+        ),
+    };
+    (
+        Ordering {
+            tag,
+            column,
+            id_column: C::Id,
+            direction,
+            key_of,
+            id_of: |m| m.id,
+        },
+        kind,
+    )
+}
+
+fn filtered(caller: &Caller, filter: &OpportunityFilter) -> Select<opportunity::Entity> {
+    use opportunity::Column as C;
+    let mut condition = Condition::all().add(scope::opportunities(&caller.principal));
+    if !filter.statuses.is_empty() {
+        condition = condition.add(C::Status.is_in(filter.statuses.iter().copied()));
+    }
+    if !filter.funding_sources.is_empty() {
+        condition = condition.add(C::FundingSource.is_in(filter.funding_sources.iter().copied()));
+    }
+    if let Some(id) = filter.partner_id {
+        condition = condition.add(C::PartnerId.eq(id));
+    }
+    if let Some(id) = filter.vc_firm_id {
+        condition = condition.add(C::VcFirmId.eq(id));
+    }
+    if let Some(id) = filter.customer_id {
+        condition = condition.add(C::CustomerId.eq(id));
+    }
+    if let Some(at) = filter.submitted_after {
+        condition = condition.add(C::SubmittedAt.gt(at));
+    }
+    if let Some(at) = filter.submitted_before {
+        condition = condition.add(C::SubmittedAt.lt(at));
+    }
+    if let Some(at) = filter.updated_after {
+        condition = condition.add(C::UpdatedAt.gt(at));
+    }
+    if let Some(search) = filter
+        .search
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        let pattern = like_pattern(search);
+        let matches = |column: C| {
+            Expr::expr(Func::lower(Expr::col(column)))
+                .like(LikeExpr::new(pattern.clone()).escape('\\'))
+        };
+        condition = condition.add(
+            Condition::any()
+                .add(matches(C::Reference))
+                .add(matches(C::PartnerReference))
+                .add(matches(C::WorkloadName)),
+        );
+    }
+    opportunity::Entity::find().filter(condition)
+}
+
+pub async fn list(
+    caller: &Caller,
+    filter: &OpportunityFilter,
+    field: OpportunityOrderField,
+    direction: SortDirection,
+    page: &PageRequest,
+) -> AppResult<Page<opportunity::Model>> {
+    let (ordering, kind) = ordering(field, direction);
+    paginate(&caller.db, filtered(caller, filter), &ordering, kind, page).await
+}
+
+pub async fn count(caller: &Caller, filter: &OpportunityFilter) -> AppResult<u64> {
+    Ok(filtered(caller, filter).count(&caller.db).await?)
+}
+
+/// One record the caller may see; `NOT_FOUND` otherwise.
+pub async fn get(caller: &Caller, id: i64) -> AppResult<opportunity::Model> {
+    opportunity::Entity::find_by_id(id)
+        .filter(scope::opportunities(&caller.principal))
+        .one(&caller.db)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+/// Records by id, for references from rows the caller already sees (a grant's record).
+pub async fn load_by_ids(
+    db: &impl ConnectionTrait,
+    ids: &[i64],
+) -> AppResult<HashMap<i64, opportunity::Model>> {
+    super::rows_by_id::<opportunity::Entity>(db, opportunity::Column::Id, ids, |m| m.id).await
+}
+
+/// Projected consumption lines of the given records, in their entered order.
+pub async fn consumption_lines(
+    db: &impl ConnectionTrait,
+    ids: &[i64],
+) -> AppResult<HashMap<i64, Vec<consumption_line::Model>>> {
+    let rows = consumption_line::Entity::find()
+        .filter(consumption_line::Column::OpportunityId.is_in(ids.iter().copied()))
+        .order_by_asc(consumption_line::Column::OpportunityId)
+        .order_by_asc(consumption_line::Column::Position)
+        .all(db)
+        .await?;
+    Ok(super::group_by(rows, |r| r.opportunity_id))
+}
+
+/// Review decisions of the given records, oldest first (the log is append-only).
+pub async fn decisions(
+    db: &impl ConnectionTrait,
+    ids: &[i64],
+) -> AppResult<HashMap<i64, Vec<review_decision::Model>>> {
+    let rows = review_decision::Entity::find()
+        .filter(review_decision::Column::OpportunityId.is_in(ids.iter().copied()))
+        .order_by_asc(review_decision::Column::Id)
+        .all(db)
+        .await?;
+    Ok(super::group_by(rows, |r| r.opportunity_id))
+}
+
+/// Clarification threads of the given records, oldest first.
+pub async fn messages(
+    db: &impl ConnectionTrait,
+    ids: &[i64],
+) -> AppResult<HashMap<i64, Vec<clarification_message::Model>>> {
+    let rows = clarification_message::Entity::find()
+        .filter(clarification_message::Column::OpportunityId.is_in(ids.iter().copied()))
+        .order_by_asc(clarification_message::Column::Id)
+        .all(db)
+        .await?;
+    Ok(super::group_by(rows, |r| r.opportunity_id))
+}
+
+/// The credit grant of each given record that has one.
+pub async fn grants(
+    db: &impl ConnectionTrait,
+    ids: &[i64],
+) -> AppResult<HashMap<i64, credit_grant::Model>> {
+    let rows = credit_grant::Entity::find()
+        .filter(credit_grant::Column::OpportunityId.is_in(ids.iter().copied()))
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().map(|g| (g.opportunity_id, g)).collect())
+}
+
+/// A review decision the caller may see (through its record).
+pub async fn get_decision(caller: &Caller, id: i64) -> AppResult<review_decision::Model> {
+    let (decision, record) = review_decision::Entity::find_by_id(id)
+        .find_also_related(opportunity::Entity)
+        .filter(scope::opportunities(&caller.principal))
+        .one(&caller.db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    record.ok_or(AppError::NotFound)?;
+    Ok(decision)
+}
+
+/// A credit grant the caller may see (through its record).
+pub async fn get_grant(caller: &Caller, id: i64) -> AppResult<credit_grant::Model> {
+    let (grant, record) = credit_grant::Entity::find_by_id(id)
+        .find_also_related(opportunity::Entity)
+        .filter(scope::opportunities(&caller.principal))
+        .one(&caller.db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    record.ok_or(AppError::NotFound)?;
+    Ok(grant)
+}

@@ -1,0 +1,118 @@
+//! Row-level visibility: for each kind of row, the condition that selects what a principal may see. Every service
+//! query that returns rows to a caller adds one of these, so scoping cannot be forgotten in one place and not another.
+//!
+//! Rows outside the scope are indistinguishable from rows that do not exist (`NOT_FOUND`).
+
+use entity::{
+    audit_event, customer, enums::OpportunityStatus, funding_attestation, opportunity, user,
+};
+use sea_orm::{
+    ColumnTrait, Condition, EntityTrait, QueryFilter, QuerySelect, QueryTrait, sea_query::Query,
+};
+
+use crate::auth::{Actor, Principal};
+
+/// Customers a VC firm has attested (revoked attestations included: the firm keeps its history).
+fn attested_by(vc_firm_id: i64) -> sea_orm::sea_query::SelectStatement {
+    Query::select()
+        .column(funding_attestation::Column::CustomerId)
+        .from(funding_attestation::Entity)
+        .and_where(funding_attestation::Column::VcFirmId.eq(vc_firm_id))
+        .to_owned()
+}
+
+/// Customers a partner firm has filed records for.
+fn filed_for_by_partner(partner_id: i64) -> sea_orm::sea_query::SelectStatement {
+    Query::select()
+        .column(opportunity::Column::CustomerId)
+        .from(opportunity::Entity)
+        .and_where(opportunity::Column::PartnerId.eq(partner_id))
+        .to_owned()
+}
+
+/// Opportunity records: partners see their firm's records; VC firms the records they filed and the non-draft records
+/// of companies they attested; founders their company's non-draft records; reviewers everything but drafts.
+pub fn opportunities(principal: &Principal) -> Condition {
+    let not_draft = opportunity::Column::Status.ne(OpportunityStatus::Draft);
+    match principal.actor {
+        Actor::Admin | Actor::Analyst => Condition::all(),
+        Actor::Reviewer => Condition::all().add(not_draft),
+        Actor::Partner { partner_id } => {
+            Condition::all().add(opportunity::Column::PartnerId.eq(partner_id))
+        }
+        Actor::Vc { vc_firm_id } => Condition::any()
+            .add(opportunity::Column::VcFirmId.eq(vc_firm_id))
+            .add(
+                Condition::all()
+                    .add(not_draft)
+                    .add(opportunity::Column::CustomerId.in_subquery(attested_by(vc_firm_id))),
+            ),
+        Actor::Founder { customer_id } => Condition::all()
+            .add(not_draft)
+            .add(opportunity::Column::CustomerId.eq(customer_id)),
+    }
+}
+
+/// Customers: partners see the customers they work with (created, or filed for); VC firms the companies they
+/// attested; founders their own company; staff everyone.
+pub fn customers(principal: &Principal) -> Condition {
+    match principal.actor {
+        Actor::Admin | Actor::Analyst | Actor::Reviewer => Condition::all(),
+        Actor::Partner { partner_id } => Condition::any()
+            .add(customer::Column::OwnerPartnerId.eq(partner_id))
+            .add(customer::Column::Id.in_subquery(filed_for_by_partner(partner_id))),
+        Actor::Vc { vc_firm_id } => {
+            Condition::all().add(customer::Column::Id.in_subquery(attested_by(vc_firm_id)))
+        }
+        Actor::Founder { customer_id } => {
+            Condition::all().add(customer::Column::Id.eq(customer_id))
+        }
+    }
+}
+
+/// Funding attestations: a VC firm sees only its own; partners and founders those of the customers they see, since
+/// they are the customer's funding evidence; staff all.
+pub fn attestations(principal: &Principal) -> Condition {
+    match principal.actor {
+        Actor::Admin | Actor::Analyst | Actor::Reviewer => Condition::all(),
+        Actor::Vc { vc_firm_id } => {
+            Condition::all().add(funding_attestation::Column::VcFirmId.eq(vc_firm_id))
+        }
+        Actor::Founder { customer_id } => {
+            Condition::all().add(funding_attestation::Column::CustomerId.eq(customer_id))
+        }
+        Actor::Partner { .. } => Condition::all().add(
+            funding_attestation::Column::CustomerId.in_subquery(
+                customer::Entity::find()
+                    .select_only()
+                    .column(customer::Column::Id)
+                    .filter(customers(principal))
+                    .into_query(),
+            ),
+        ),
+    }
+}
+
+/// Users: staff see every account; others see the accounts of their own organisation.
+pub fn users(principal: &Principal) -> Condition {
+    match principal.actor {
+        Actor::Admin | Actor::Analyst | Actor::Reviewer => Condition::all(),
+        Actor::Partner { partner_id } => {
+            Condition::all().add(user::Column::PartnerId.eq(partner_id))
+        }
+        Actor::Vc { vc_firm_id } => Condition::all().add(user::Column::VcFirmId.eq(vc_firm_id)),
+        Actor::Founder { customer_id } => {
+            Condition::all().add(user::Column::CustomerId.eq(customer_id))
+        }
+    }
+}
+
+/// Audit events: the trail of every change is for admins, analysts and reviewers; anyone else sees the events of
+/// the changes they made themselves.
+pub fn audit_events(principal: &Principal) -> Condition {
+    if principal.is_staff() {
+        Condition::all()
+    } else {
+        Condition::all().add(audit_event::Column::ActorUserId.eq(principal.user_id))
+    }
+}
