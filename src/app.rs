@@ -1,6 +1,6 @@
 //! Building the application (database, schema, router) once, for `main` and for the tests alike, and serving it.
 
-use std::{net::SocketAddr, sync::Arc};
+use std::{net::SocketAddr, sync::Arc, time::Duration};
 
 use async_graphql::{ErrorExtensions, ParseRequestError};
 use async_graphql_axum::{GraphQLRequest, GraphQLResponse};
@@ -23,7 +23,12 @@ use crate::{
     db::{self, DbMetrics},
     demo,
     error::AppError,
-    graphql::{self, AppSchema, loaders::Loaders},
+    graphql::{
+        self, AppSchema,
+        loaders::Loaders,
+        mutation::{ClientIp, LoginLimiter},
+    },
+    ratelimit::Limiter,
     service::{self, Caller},
 };
 
@@ -78,7 +83,14 @@ impl Application {
             DemoData::AlreadyPresent
         };
         let tokens = TokenService::new(config.jwt.clone());
-        let mut builder = graphql::builder().data(db.clone()).data(tokens.clone());
+        let login_limiter = LoginLimiter(Limiter::new(
+            config.login_attempts_per_ip_per_minute,
+            Duration::from_secs(60),
+        ));
+        let mut builder = graphql::builder()
+            .data(db.clone())
+            .data(tokens.clone())
+            .data(login_limiter);
         if !config.introspection {
             builder = builder.disable_introspection().disable_suggestions();
         }
@@ -170,34 +182,58 @@ impl IntoResponse for BadGraphQLRequest {
 
 /// Extracts the caller from `Authorization`. No header is an anonymous request; a header that does not verify is
 /// refused outright rather than silently treated as anonymous.
+/// Extracts the caller from `Authorization`: `Bearer <access token>` or `ApiKey <key>`. No header is an anonymous
+/// request; a credential that does not verify is refused outright rather than silently treated as anonymous.
 async fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<Option<Caller>, AppError> {
     let Some(value) = headers.get(header::AUTHORIZATION) else {
         return Ok(None);
     };
     let value = value.to_str().map_err(|_| AppError::Unauthenticated)?;
     let (scheme, credential) = value.split_once(' ').ok_or(AppError::Unauthenticated)?;
-    if !scheme.eq_ignore_ascii_case("bearer") {
-        return Err(AppError::Unauthenticated);
-    }
-    let token = state
-        .tokens
-        .verify_access_token(credential.trim())
-        .ok_or(AppError::Unauthenticated)?;
-    let principal = service::accounts::principal_for(&state.db, token)
-        .await?
-        .ok_or(AppError::Unauthenticated)?;
+    let principal = if scheme.eq_ignore_ascii_case("bearer") {
+        let token = state
+            .tokens
+            .verify_access_token(credential.trim())
+            .ok_or(AppError::Unauthenticated)?;
+        service::accounts::principal_for(&state.db, token).await?
+    } else if scheme.eq_ignore_ascii_case("apikey") {
+        service::credentials::principal_for_api_key(&state.db, credential).await?
+    } else {
+        None
+    };
+    let principal = principal.ok_or(AppError::Unauthenticated)?;
+    let request_id = headers
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
     Ok(Some(Caller {
         db: state.db.clone(),
         principal,
+        request_id,
     }))
+}
+
+fn client_ip(request: &axum::extract::Request) -> ClientIp {
+    let ip = request
+        .extensions()
+        .get::<axum::extract::ConnectInfo<SocketAddr>>()
+        .map(|info| info.0.ip().to_string())
+        .unwrap_or_else(|| "unknown".into());
+    ClientIp(ip)
 }
 
 async fn graphql_handler(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    request: GraphQLRequest<BadGraphQLRequest>,
-) -> GraphQLResponse {
-    let mut request = request.into_inner();
+    request: axum::extract::Request,
+) -> Response {
+    use axum::extract::FromRequest;
+    let ip = client_ip(&request);
+    let headers = request.headers().clone();
+    let request = match GraphQLRequest::<BadGraphQLRequest>::from_request(request, &state).await {
+        Ok(request) => request,
+        Err(rejection) => return rejection.into_response(),
+    };
+    let mut request = request.into_inner().data(ip);
     match authenticate(&state, &headers).await {
         Ok(Some(caller)) => {
             request = request.data(Loaders::new(&caller)).data(caller);
@@ -208,10 +244,11 @@ async fn graphql_handler(
             let error = async_graphql::Error::new(err.message())
                 .extend_with(|_, ext| ext.set("code", code))
                 .into_server_error(async_graphql::Pos::default());
-            return async_graphql::Response::from_errors(vec![error]).into();
+            return GraphQLResponse::from(async_graphql::Response::from_errors(vec![error]))
+                .into_response();
         }
     }
-    state.schema.execute(request).await.into()
+    GraphQLResponse::from(state.schema.execute(request).await).into_response()
 }
 
 async fn readyz(State(state): State<AppState>) -> impl IntoResponse {

@@ -39,12 +39,18 @@ pub struct Config {
     /// Load the demo data set when the database is empty (development only).
     pub demo_data: bool,
     pub database_max_connections: u32,
+    /// Sign-in attempts per client IP per minute.
+    pub login_attempts_per_ip_per_minute: u32,
 }
 
 #[derive(Clone, Debug)]
 pub struct JwtConfig {
     pub secret: Secret,
     pub key_id: String,
+    /// Retired keys still accepted for verification during a rotation (key id, secret); never used to sign.
+    pub previous_keys: Vec<(String, Secret)>,
+    /// Absolute lifetime of a refresh-token family (a sign-in), however often it is rotated.
+    pub refresh_token_ttl: Duration,
     pub issuer: String,
     pub audience: String,
     pub access_token_ttl: Duration,
@@ -158,6 +164,29 @@ impl Config {
                 reason: "must be positive".into(),
             });
         }
+        let refresh_token_ttl = Duration::from_secs(parse_u64(
+            "ACEGATE_REFRESH_TOKEN_TTL_SECONDS",
+            7 * 24 * 3600,
+        )?);
+        let mut previous_keys = Vec::new();
+        for entry in get("ACEGATE_JWT_PREVIOUS_KEYS")
+            .unwrap_or_default()
+            .split(',')
+            .map(str::trim)
+            .filter(|e| !e.is_empty())
+        {
+            let (kid, key) = entry.split_once(':').ok_or(ConfigError::Invalid {
+                name: "ACEGATE_JWT_PREVIOUS_KEYS",
+                reason: "expected comma-separated key-id:secret pairs".into(),
+            })?;
+            if key.len() < MIN_JWT_SECRET_BYTES {
+                return Err(ConfigError::Invalid {
+                    name: "ACEGATE_JWT_PREVIOUS_KEYS",
+                    reason: format!("every secret must be at least {MIN_JWT_SECRET_BYTES} bytes"),
+                });
+            }
+            previous_keys.push((kid.to_owned(), Secret::new(key)));
+        }
         let database_max_connections =
             parse_u64("ACEGATE_DATABASE_MAX_CONNECTIONS", 16)?.clamp(1, 1024) as u32;
 
@@ -169,6 +198,8 @@ impl Config {
             jwt: JwtConfig {
                 secret: Secret::new(secret),
                 key_id: get("ACEGATE_JWT_KEY_ID").unwrap_or_else(|| "k1".into()),
+                previous_keys,
+                refresh_token_ttl,
                 issuer: get("ACEGATE_JWT_ISSUER").unwrap_or_else(|| "acegate".into()),
                 audience: get("ACEGATE_JWT_AUDIENCE").unwrap_or_else(|| "acegate-api".into()),
                 access_token_ttl,
@@ -176,6 +207,11 @@ impl Config {
             introspection: parse_bool("ACEGATE_INTROSPECTION", development)?,
             demo_data,
             database_max_connections,
+            login_attempts_per_ip_per_minute: parse_u64(
+                "ACEGATE_LOGIN_ATTEMPTS_PER_IP_PER_MINUTE",
+                u64::from(crate::policy::LOGIN_ATTEMPTS_PER_IP_PER_MINUTE),
+            )?
+            .clamp(1, 1_000_000) as u32,
         })
     }
 

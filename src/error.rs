@@ -37,6 +37,9 @@ pub enum AppError {
     Validation(Vec<UserError>),
     BadUserInput(String),
     Conflict(String),
+    RateLimited {
+        retry_after_secs: u64,
+    },
     Internal(String),
 }
 
@@ -50,6 +53,7 @@ impl AppError {
             AppError::NotFound => "NOT_FOUND",
             AppError::Validation(_) | AppError::BadUserInput(_) => "BAD_USER_INPUT",
             AppError::Conflict(_) => "CONFLICT",
+            AppError::RateLimited { .. } => "RATE_LIMITED",
             AppError::Internal(_) => "INTERNAL",
         }
     }
@@ -60,6 +64,9 @@ impl AppError {
             AppError::Unauthenticated => "authentication required".into(),
             AppError::Forbidden(m) | AppError::BadUserInput(m) | AppError::Conflict(m) => m.clone(),
             AppError::NotFound => "not found".into(),
+            AppError::RateLimited { retry_after_secs } => {
+                format!("too many requests: retry in {retry_after_secs} s")
+            }
             AppError::Validation(errors) => errors
                 .iter()
                 .map(|e| e.message.as_str())
@@ -83,7 +90,16 @@ impl AppError {
             }
             other => other.message(),
         };
-        async_graphql::Error::new(message).extend_with(|_, ext| ext.set("code", code))
+        let retry_after = match &self {
+            AppError::RateLimited { retry_after_secs } => Some(*retry_after_secs),
+            _ => None,
+        };
+        async_graphql::Error::new(message).extend_with(|_, ext| {
+            ext.set("code", code);
+            if let Some(seconds) = retry_after {
+                ext.set("retryAfter", seconds);
+            }
+        })
     }
 }
 

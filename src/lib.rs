@@ -18,6 +18,8 @@ pub mod error;
 pub mod graphql;
 /// Every tunable number in one place.
 pub mod policy;
+/// In-memory rate limits.
+pub mod ratelimit;
 /// Every database query, scoped by principal.
 pub mod service;
 /// The clock.

@@ -8,7 +8,8 @@ use acegate::{
 
 const SCHEMA_PATH: &str = "schema.graphql";
 
-const USAGE: &str = "usage: acegate [serve | export-schema [--check] [PATH] | migrate]";
+const USAGE: &str = "usage: acegate [serve | export-schema [--check] [PATH] | migrate | create-user --email EMAIL --name NAME [--role ADMIN|ANALYST|REVIEWER]]
+  create-user reads the password from ACEGATE_NEW_USER_PASSWORD or, if unset, from the first line of standard input";
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -17,6 +18,7 @@ async fn main() -> ExitCode {
         None | Some("serve") => serve().await,
         Some("export-schema") => export_schema(&args[1..]),
         Some("migrate") => migrate().await,
+        Some("create-user") => create_user(&args[1..]).await,
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");
             ExitCode::SUCCESS
@@ -146,6 +148,84 @@ async fn migrate() -> ExitCode {
         }
         Err(err) => {
             eprintln!("migration failed: {err}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Bootstraps a user (typically the first admin of a production deployment) without going through the API.
+async fn create_user(args: &[String]) -> ExitCode {
+    use acegate::service::users::{Binding, NewUser};
+    use entity::enums::Role;
+    let flag = |name: &str| {
+        args.iter()
+            .position(|a| a == name)
+            .and_then(|i| args.get(i + 1))
+            .cloned()
+    };
+    let (Some(email), Some(name)) = (flag("--email"), flag("--name")) else {
+        eprintln!("{USAGE}");
+        return ExitCode::from(2);
+    };
+    let role = match flag("--role").as_deref().unwrap_or("ADMIN") {
+        "ADMIN" => Role::Admin,
+        "ANALYST" => Role::Analyst,
+        "REVIEWER" => Role::Reviewer,
+        other => {
+            eprintln!(
+                "--role {other}: only ADMIN, ANALYST and REVIEWER can be created here (others need an organisation: use the API)"
+            );
+            return ExitCode::from(2);
+        }
+    };
+    let password = match std::env::var("ACEGATE_NEW_USER_PASSWORD") {
+        Ok(password) => password,
+        Err(_) => {
+            let mut line = String::new();
+            if std::io::stdin().read_line(&mut line).is_err() {
+                eprintln!("cannot read the password from standard input");
+                return ExitCode::FAILURE;
+            }
+            line.trim_end_matches(['\r', '\n']).to_owned()
+        }
+    };
+    let config = match load_config() {
+        Ok(config) => config,
+        Err(code) => return code,
+    };
+    let result = async {
+        let db = acegate::db::connect(&config.database_url, 1, Default::default()).await?;
+        acegate::db::migrate(&db).await?;
+        Ok::<_, sea_orm::DbErr>(db)
+    }
+    .await;
+    let db = match result {
+        Ok(db) => db,
+        Err(err) => {
+            eprintln!("database: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let new = NewUser {
+        email,
+        password,
+        display_name: name,
+        role,
+        binding: Binding::default(),
+    };
+    match acegate::service::users::create(None, &db, new).await {
+        Ok(user) => {
+            println!("created {} ({})", user.email, user.role.as_str());
+            ExitCode::SUCCESS
+        }
+        Err(acegate::error::AppError::Validation(errors)) => {
+            for error in errors {
+                eprintln!("{}: {}", error.code, error.message);
+            }
+            ExitCode::from(2)
+        }
+        Err(err) => {
+            eprintln!("failed: {}", err.message());
             ExitCode::FAILURE
         }
     }

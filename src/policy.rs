@@ -109,5 +109,33 @@ pub const MAX_EXPIRY_WINDOW_DAYS: i64 = 366;
 /// Longest free-text fields, so that one request cannot store megabytes.
 pub const MAX_USE_CASE_CHARS: usize = 10_000;
 pub const MAX_SHORT_TEXT_CHARS: usize = 200;
+/// Reasons given for an action (e.g. revoking an attestation).
+pub const MAX_REASON_CHARS: usize = 2_000;
+/// Regions and specialties a partner firm may list, and the length of each label.
+pub const MAX_PARTNER_LABELS: usize = 50;
+pub const MAX_PARTNER_LABEL_CHARS: usize = 64;
 pub const MAX_PARTNER_REFERENCE_CHARS: usize = 64;
 pub const MAX_CONSUMPTION_LINES: usize = 30;
+
+/// Failed sign-ins after which an account is slowed down: each further attempt waits twice as long as the last.
+pub const LOGIN_BACKOFF_AFTER_FAILURES: i32 = 5;
+/// The first back-off, and the longest.
+pub const LOGIN_BACKOFF_BASE_SECONDS: i64 = 1;
+pub const LOGIN_BACKOFF_MAX_SECONDS: i64 = 15 * 60;
+/// Failed sign-ins after which an account is locked until an admin unlocks it.
+pub const LOGIN_LOCK_AFTER_FAILURES: i32 = 100;
+/// Sign-in attempts per client IP per minute, across all accounts.
+pub const LOGIN_ATTEMPTS_PER_IP_PER_MINUTE: u32 = 30;
+
+/// How long an account must wait after `failures` failed sign-ins; zero below the threshold.
+pub fn login_backoff_seconds(failures: i32) -> i64 {
+    if failures < LOGIN_BACKOFF_AFTER_FAILURES {
+        return 0;
+    }
+    let doublings = (failures - LOGIN_BACKOFF_AFTER_FAILURES).min(30) as u32;
+    (LOGIN_BACKOFF_BASE_SECONDS << doublings).min(LOGIN_BACKOFF_MAX_SECONDS)
+}
+
+/// Password length bounds (NIST SP 800-63B: at least 8; we ask for 12, and cap the work argon2 is given).
+pub const MIN_PASSWORD_CHARS: usize = 12;
+pub const MAX_PASSWORD_CHARS: usize = 256;

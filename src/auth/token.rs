@@ -1,10 +1,17 @@
-//! JWT access tokens: HS256 only (the algorithm is pinned, never read from the token), with `exp nbf iss aud sub`
-//! required and a key id in the header so that keys can rotate.
+//! Tokens. Access tokens are JWTs: HS256 only (the algorithm is pinned, never read from the token), `exp nbf iss
+//! aud sub` required, a key id in the header so that keys rotate (retired keys keep verifying for a while, only the
+//! current key signs). Refresh tokens and API keys are opaque random strings stored only as SHA-256 hashes.
 
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::{
+    collections::HashMap,
+    time::{SystemTime, UNIX_EPOCH},
+};
 
+use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use rand::RngCore;
 use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
 
 use crate::config::JwtConfig;
 
@@ -19,6 +26,8 @@ struct Claims {
     exp: u64,
     nbf: u64,
     iat: u64,
+    /// Issue time in milliseconds: revocations ("tokens before this instant are dead") need finer than seconds.
+    ims: i64,
     /// Marks the token as an access token, so no other token kind signed with the same key is accepted here.
     typ: String,
 }
@@ -29,7 +38,7 @@ const ACCESS_TOKEN_TYPE: &str = "access";
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct VerifiedToken {
     pub user_id: i64,
-    pub issued_at: u64,
+    pub issued_at_ms: i64,
 }
 
 pub struct TokenIssued {
@@ -41,7 +50,7 @@ pub struct TokenIssued {
 pub struct TokenService {
     config: JwtConfig,
     encoding: EncodingKey,
-    decoding: DecodingKey,
+    decoding: HashMap<String, DecodingKey>,
     validation: Validation,
 }
 
@@ -54,19 +63,33 @@ fn now_seconds() -> u64 {
 
 impl TokenService {
     pub fn new(config: JwtConfig) -> Self {
-        let secret = config.secret.expose().as_bytes();
         let mut validation = Validation::new(Algorithm::HS256);
         validation.set_required_spec_claims(&["exp", "nbf", "iss", "aud", "sub"]);
         validation.set_issuer(&[config.issuer.as_str()]);
         validation.set_audience(&[config.audience.as_str()]);
         validation.validate_nbf = true;
         validation.leeway = LEEWAY_SECONDS;
+        let mut decoding = HashMap::new();
+        for (kid, secret) in &config.previous_keys {
+            decoding.insert(
+                kid.clone(),
+                DecodingKey::from_secret(secret.expose().as_bytes()),
+            );
+        }
+        decoding.insert(
+            config.key_id.clone(),
+            DecodingKey::from_secret(config.secret.expose().as_bytes()),
+        );
         Self {
-            encoding: EncodingKey::from_secret(secret),
-            decoding: DecodingKey::from_secret(secret),
+            encoding: EncodingKey::from_secret(config.secret.expose().as_bytes()),
+            decoding,
             validation,
             config,
         }
+    }
+
+    pub fn refresh_token_ttl(&self) -> std::time::Duration {
+        self.config.refresh_token_ttl
     }
 
     pub fn issue_access_token(&self, user_id: i64) -> Result<TokenIssued, crate::error::AppError> {
@@ -79,6 +102,7 @@ impl TokenService {
             exp,
             nbf: now,
             iat: now,
+            ims: crate::time::now().timestamp_millis(),
             typ: ACCESS_TOKEN_TYPE.into(),
         };
         let mut header = Header::new(Algorithm::HS256);
@@ -94,20 +118,32 @@ impl TokenService {
     /// generic `UNAUTHENTICATED` whatever the reason.
     pub fn verify_access_token(&self, token: &str) -> Option<VerifiedToken> {
         let header = jsonwebtoken::decode_header(token).ok()?;
-        if header.alg != Algorithm::HS256
-            || header.kid.as_deref() != Some(self.config.key_id.as_str())
-        {
+        if header.alg != Algorithm::HS256 {
             return None;
         }
-        let data = jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation).ok()?;
+        let key = self.decoding.get(header.kid.as_deref()?)?;
+        let data = jsonwebtoken::decode::<Claims>(token, key, &self.validation).ok()?;
         if data.claims.typ != ACCESS_TOKEN_TYPE {
             return None;
         }
         Some(VerifiedToken {
             user_id: data.claims.sub.parse().ok()?,
-            issued_at: data.claims.iat,
+            issued_at_ms: data.claims.ims,
         })
     }
+}
+
+/// A new opaque secret: `prefix` followed by 32 random bytes, base64url.
+pub fn random_secret(prefix: &str) -> String {
+    let mut bytes = [0u8; 32];
+    rand::rng().fill_bytes(&mut bytes);
+    format!("{prefix}{}", URL_SAFE_NO_PAD.encode(bytes))
+}
+
+/// SHA-256 of an opaque secret, hex. The secrets carry 256 bits of entropy, so a fast hash is enough (and keeps
+/// argon2 off the request path of every API-key call).
+pub fn hash_secret(secret: &str) -> String {
+    format!("{:x}", Sha256::digest(secret.as_bytes()))
 }
 
 #[cfg(test)]
@@ -116,10 +152,12 @@ mod tests {
     use crate::config::Secret;
     use std::time::Duration;
 
-    fn config(secret: &str, aud: &str) -> JwtConfig {
+    fn config(secret: &str, kid: &str, aud: &str) -> JwtConfig {
         JwtConfig {
             secret: Secret::new(secret),
-            key_id: "k1".into(),
+            key_id: kid.into(),
+            previous_keys: Vec::new(),
+            refresh_token_ttl: Duration::from_secs(3600),
             issuer: "acegate".into(),
             audience: aud.into(),
             access_token_ttl: Duration::from_secs(900),
@@ -127,10 +165,11 @@ mod tests {
     }
 
     const SECRET: &str = "0123456789abcdef0123456789abcdef";
+    const NEXT: &str = "fedcba9876543210fedcba9876543210";
 
     #[test]
     fn a_token_round_trips_to_its_user() {
-        let tokens = TokenService::new(config(SECRET, "acegate-api"));
+        let tokens = TokenService::new(config(SECRET, "k1", "acegate-api"));
         let issued = tokens.issue_access_token(42).unwrap();
         assert_eq!(
             tokens.verify_access_token(&issued.token).unwrap().user_id,
@@ -140,24 +179,44 @@ mod tests {
 
     #[test]
     fn a_token_for_another_audience_or_key_is_refused() {
-        let ours = TokenService::new(config(SECRET, "acegate-api"));
-        let foreign_aud = TokenService::new(config(SECRET, "someone-else"))
+        let ours = TokenService::new(config(SECRET, "k1", "acegate-api"));
+        let foreign_aud = TokenService::new(config(SECRET, "k1", "someone-else"))
             .issue_access_token(1)
             .unwrap();
         assert!(ours.verify_access_token(&foreign_aud.token).is_none());
-        let foreign_key =
-            TokenService::new(config("another-secret-of-enough-length!!", "acegate-api"))
-                .issue_access_token(1)
-                .unwrap();
+        let foreign_key = TokenService::new(config(NEXT, "k1", "acegate-api"))
+            .issue_access_token(1)
+            .unwrap();
         assert!(ours.verify_access_token(&foreign_key.token).is_none());
     }
 
     #[test]
+    fn during_a_rotation_the_retired_key_still_verifies_and_only_the_new_key_signs() {
+        let before = TokenService::new(config(SECRET, "k1", "acegate-api"));
+        let old_token = before.issue_access_token(7).unwrap().token;
+        let mut rotated = config(NEXT, "k2", "acegate-api");
+        rotated.previous_keys = vec![("k1".into(), Secret::new(SECRET))];
+        let after = TokenService::new(rotated);
+        assert_eq!(after.verify_access_token(&old_token).unwrap().user_id, 7);
+        let new_token = after.issue_access_token(8).unwrap().token;
+        assert_eq!(
+            jsonwebtoken::decode_header(&new_token)
+                .unwrap()
+                .kid
+                .as_deref(),
+            Some("k2")
+        );
+        assert!(before.verify_access_token(&new_token).is_none());
+        // Once the retired key is dropped from the ring, its tokens stop verifying.
+        let retired = TokenService::new(config(NEXT, "k2", "acegate-api"));
+        assert!(retired.verify_access_token(&old_token).is_none());
+    }
+
+    #[test]
     fn an_unsigned_token_is_refused() {
-        let tokens = TokenService::new(config(SECRET, "acegate-api"));
+        let tokens = TokenService::new(config(SECRET, "k1", "acegate-api"));
         let issued = tokens.issue_access_token(7).unwrap();
-        let mut parts = issued.token.split('.');
-        let (_, payload) = (parts.next(), parts.next().unwrap());
+        let payload = issued.token.split('.').nth(1).unwrap();
         // {"alg":"none","kid":"k1"}
         let none_header = "eyJhbGciOiJub25lIiwia2lkIjoiazEifQ";
         assert!(
@@ -165,5 +224,13 @@ mod tests {
                 .verify_access_token(&format!("{none_header}.{payload}."))
                 .is_none()
         );
+    }
+
+    #[test]
+    fn secrets_are_random_and_hashes_stable() {
+        let (a, b) = (random_secret("rt_"), random_secret("rt_"));
+        assert!(a.starts_with("rt_") && a != b && a.len() > 40);
+        assert_eq!(hash_secret(&a), hash_secret(&a));
+        assert_ne!(hash_secret(&a), hash_secret(&b));
     }
 }

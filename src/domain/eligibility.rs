@@ -80,6 +80,24 @@ pub struct Report {
     pub checks: Vec<CheckResult>,
     pub recommended_decision: DecisionKind,
     pub recommended_amount_usd: i64,
+    /// The other record of the customer whose workload this one repeats, if any.
+    pub duplicate_of: Option<Duplicate>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Duplicate {
+    pub reference: String,
+    pub status: OpportunityStatus,
+}
+
+impl Duplicate {
+    /// Approving a duplicate of an approved (or issued) record awards nothing (DESIGN.md §4, stacking).
+    pub fn voids_award(&self) -> bool {
+        matches!(
+            self.status,
+            OpportunityStatus::Approved | OpportunityStatus::CreditsIssued
+        )
+    }
 }
 
 impl Report {
@@ -476,9 +494,16 @@ pub fn evaluate(facts: &Facts<'_>) -> Report {
         ),
     });
 
-    let duplicate = facts.others.iter().find(|o| {
+    let same_workload = |o: &&OtherRecord<'_>| {
         o.workload_key == r.workload_key
             || similarity::jaccard(o.use_case, r.use_case) >= policy::DUPLICATE_USE_CASE_SIMILARITY
+    };
+    // A duplicate of an approved record matters most (it voids the award), so it is the one reported.
+    let duplicate = facts.others.iter().filter(same_workload).max_by_key(|o| {
+        matches!(
+            o.status,
+            OpportunityStatus::Approved | OpportunityStatus::CreditsIssued
+        )
     });
     checks.push(match duplicate {
         Some(other) => row(
@@ -508,10 +533,15 @@ pub fn evaluate(facts: &Facts<'_>) -> Report {
     });
 
     let (recommended_decision, recommended_amount_usd) = recommend(facts, &checks, projected, band);
+    let duplicate_of = duplicate.map(|o| Duplicate {
+        reference: o.reference.to_owned(),
+        status: o.status,
+    });
     Report {
         checks,
         recommended_decision,
         recommended_amount_usd,
+        duplicate_of,
     }
 }
 
@@ -542,6 +572,10 @@ fn recommend(
         facts.record.requested_amount_usd,
     );
     let room = (policy::CUSTOMER_CREDIT_CAP_USD - facts.committed_usd).max(0);
+    if room == 0 {
+        // At the cap an approval could only award $0.
+        return (DecisionKind::Reject, 0);
+    }
     if failed(CheckName::PartnerTrackRecord)
         || outcome(CheckName::AwsConsumingWorkload) == Some(Outcome::Warn)
     {
@@ -576,6 +610,1320 @@ fn reduced_award(source: FundingSource, full: i64, band_top: i64, projected: i64
         return full;
     }
     let scaled = (full as i128 * band_top as i128 / projected as i128) as i64;
-    let rounded = scaled / 1_000 * 1_000;
-    rounded.clamp(policy::funding(source).min_amount_usd, full)
+    let rounded = if scaled >= 1_000 {
+        scaled / 1_000 * 1_000
+    } else {
+        scaled
+    };
+    // Never below the source's minimum, never above the award (even if a policy change made min > award).
+    rounded
+        .max(policy::funding(source).min_amount_usd)
+        .min(full)
+}
+
+#[cfg(test)]
+mod tests {
+    use entity::enums::{
+        AwsService, DecisionKind, FundingSource, FundingStage, OpportunityStatus, PartnerTier,
+        VcReputation,
+    };
+
+    use super::{
+        AttestationFacts, CheckName, CheckResult, CustomerFacts, Facts, FilerFacts, OtherRecord,
+        Outcome, RecordFacts, Report, THIN_USE_CASE_WORDS, award_for, evaluate,
+    };
+    use crate::{
+        domain::{similarity, track_record::TrackRecord},
+        policy,
+    };
+
+    const PARTNER: &str = "Cloudsmith Partners";
+    const VC: &str = "Northstar Ventures";
+    const OTHER_VC: &str = "Backyard Angels";
+    const WEBSITE: &str = "https://acme-insights.example";
+
+    /// 30 words: comfortably above the thin-use-case threshold.
+    const USE_CASE: &str = "Acme Insights runs a multi-tenant retail analytics platform on EKS that ingests \
+        point-of-sale events every night into Aurora PostgreSQL and serves dashboards to store managers \
+        across Europe and the UK.";
+    /// The same product, lightly reworded (a near-duplicate).
+    const REWORDED_USE_CASE: &str = "Acme Insights runs a multi-tenant retail analytics platform on EKS that \
+        ingests point-of-sale events every night into Aurora PostgreSQL and serves dashboards to store \
+        managers across Europe and North America.";
+    /// A genuinely different workload of the same customer.
+    const OTHER_USE_CASE: &str = "A customer-support agent built on Bedrock that answers help-desk tickets \
+        in English and German, keeps conversation history in DynamoDB and hands escalations to human staff \
+        through Lambda.";
+
+    enum Filer {
+        Partner {
+            name: String,
+            tier: PartnerTier,
+            track_record: TrackRecord,
+        },
+        Vc {
+            name: String,
+            portfolio_access: bool,
+            reputation: VcReputation,
+            attested_customer: bool,
+        },
+    }
+
+    struct Attestation {
+        vc_firm_name: String,
+        portfolio_access: bool,
+        round: FundingStage,
+    }
+
+    struct Other {
+        reference: String,
+        status: OpportunityStatus,
+        workload_key: String,
+        use_case: String,
+    }
+
+    /// Owned facts of one record; tests change what their rule needs and call [`Fixture::evaluate`].
+    struct Fixture {
+        incorporated: bool,
+        website: String,
+        country: String,
+        stage: FundingStage,
+        months_on_aws: i32,
+        marketplace_share: f64,
+        competes_with_aws: bool,
+        source: FundingSource,
+        workload_key: String,
+        use_case: String,
+        requested: i64,
+        consumption: Vec<(AwsService, i64)>,
+        attestations: Vec<Attestation>,
+        filer: Filer,
+        others: Vec<Other>,
+        committed_usd: i64,
+    }
+
+    impl Fixture {
+        /// An incorporated SERIES_A company in GB, 18 months on AWS, 10% via Marketplace, not a competitor; a
+        /// BUILD_FOR_STARTUPS record for 25,000 projecting EKS 4,000 + AURORA 2,000 a month, filed by a fast-track
+        /// ADVANCED partner. Every row passes.
+        fn healthy() -> Self {
+            Fixture {
+                incorporated: true,
+                website: WEBSITE.into(),
+                country: "GB".into(),
+                stage: FundingStage::SeriesA,
+                months_on_aws: 18,
+                marketplace_share: 0.10,
+                competes_with_aws: false,
+                source: FundingSource::BuildForStartups,
+                workload_key: "retail analytics platform".into(),
+                use_case: USE_CASE.into(),
+                requested: 25_000,
+                consumption: vec![(AwsService::Eks, 4_000), (AwsService::Aurora, 2_000)],
+                attestations: Vec::new(),
+                filer: Filer::Partner {
+                    name: PARTNER.into(),
+                    tier: PartnerTier::Advanced,
+                    track_record: TrackRecord {
+                        decided: 12,
+                        approved: 10,
+                    },
+                },
+                others: Vec::new(),
+                committed_usd: 0,
+            }
+        }
+
+        fn partner(mut self, tier: PartnerTier, decided: i64, approved: i64) -> Self {
+            self.filer = Filer::Partner {
+                name: PARTNER.into(),
+                tier,
+                track_record: TrackRecord { decided, approved },
+            };
+            self
+        }
+
+        /// A Portfolio record filed by the VC firm `VC`; when it attested the company its attestation is live.
+        fn filed_by_vc(
+            mut self,
+            portfolio_access: bool,
+            reputation: VcReputation,
+            attested_customer: bool,
+        ) -> Self {
+            self.source = FundingSource::ActivatePortfolio;
+            self.filer = Filer::Vc {
+                name: VC.into(),
+                portfolio_access,
+                reputation,
+                attested_customer,
+            };
+            if attested_customer {
+                self = self.attested_by(VC, portfolio_access);
+            }
+            self
+        }
+
+        fn attested_by(mut self, firm: &str, portfolio_access: bool) -> Self {
+            self.attestations.push(Attestation {
+                vc_firm_name: firm.into(),
+                portfolio_access,
+                round: self.stage,
+            });
+            self
+        }
+
+        fn with_other(
+            mut self,
+            reference: &str,
+            status: OpportunityStatus,
+            workload_key: &str,
+            use_case: &str,
+        ) -> Self {
+            self.others.push(Other {
+                reference: reference.into(),
+                status,
+                workload_key: workload_key.into(),
+                use_case: use_case.into(),
+            });
+            self
+        }
+
+        fn projecting(mut self, lines: &[(AwsService, i64)]) -> Self {
+            self.consumption = lines.to_vec();
+            self
+        }
+
+        fn evaluate(&self) -> Report {
+            let attestations: Vec<AttestationFacts<'_>> = self
+                .attestations
+                .iter()
+                .map(|a| AttestationFacts {
+                    vc_firm_name: &a.vc_firm_name,
+                    portfolio_access: a.portfolio_access,
+                    round: a.round,
+                })
+                .collect();
+            let others: Vec<OtherRecord<'_>> = self
+                .others
+                .iter()
+                .map(|o| OtherRecord {
+                    reference: &o.reference,
+                    status: o.status,
+                    workload_key: &o.workload_key,
+                    use_case: &o.use_case,
+                })
+                .collect();
+            let filer = match &self.filer {
+                Filer::Partner {
+                    name,
+                    tier,
+                    track_record,
+                } => FilerFacts::Partner {
+                    name,
+                    tier: *tier,
+                    track_record: *track_record,
+                },
+                Filer::Vc {
+                    name,
+                    portfolio_access,
+                    reputation,
+                    attested_customer,
+                } => FilerFacts::Vc {
+                    name,
+                    portfolio_access: *portfolio_access,
+                    reputation: *reputation,
+                    attested_customer: *attested_customer,
+                },
+            };
+            evaluate(&Facts {
+                customer: CustomerFacts {
+                    incorporated: self.incorporated,
+                    website: &self.website,
+                    country: &self.country,
+                    funding_stage: self.stage,
+                    months_on_aws: self.months_on_aws,
+                    marketplace_spend_share: self.marketplace_share,
+                    competes_with_aws: self.competes_with_aws,
+                },
+                record: RecordFacts {
+                    funding_source: self.source,
+                    workload_key: &self.workload_key,
+                    use_case: &self.use_case,
+                    requested_amount_usd: self.requested,
+                    consumption: &self.consumption,
+                },
+                attestations: &attestations,
+                filer,
+                others: &others,
+                committed_usd: self.committed_usd,
+            })
+        }
+    }
+
+    #[track_caller]
+    fn row(report: &Report, check: CheckName) -> &CheckResult {
+        report
+            .checks
+            .iter()
+            .find(|c| c.check == check)
+            .unwrap_or_else(|| panic!("no {} row in {:#?}", check.as_str(), report.checks))
+    }
+
+    /// The row has this outcome and a non-empty sentence that mentions `fact`.
+    #[track_caller]
+    fn assert_row(report: &Report, check: CheckName, outcome: Outcome, fact: &str) {
+        let r = row(report, check);
+        assert_eq!(r.outcome, outcome, "{}: {}", check.as_str(), r.detail);
+        assert!(
+            !r.detail.trim().is_empty(),
+            "{} has no detail",
+            check.as_str()
+        );
+        assert!(
+            r.detail.contains(fact),
+            "{} detail {:?} should mention {:?}",
+            check.as_str(),
+            r.detail,
+            fact
+        );
+    }
+
+    #[track_caller]
+    fn assert_recommends(report: &Report, decision: DecisionKind, amount: i64) {
+        assert_eq!(
+            (report.recommended_decision, report.recommended_amount_usd),
+            (decision, amount),
+            "{report:#?}"
+        );
+    }
+
+    fn blocking(report: &Report) -> Vec<CheckName> {
+        report.blocking_failures().map(|c| c.check).collect()
+    }
+
+    fn words(n: usize) -> String {
+        (1..=n)
+            .map(|i| format!("word{i}"))
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    // ---- the baseline -------------------------------------------------------------------------------------------
+
+    #[test]
+    fn a_healthy_build_for_startups_record_passes_every_row_and_is_approved_in_full() {
+        let f = Fixture::healthy();
+        assert_eq!(f.use_case.split_whitespace().count(), 30);
+        let report = f.evaluate();
+        let names: Vec<CheckName> = report.checks.iter().map(|c| c.check).collect();
+        assert_eq!(
+            names,
+            [
+                CheckName::RealCompany,
+                CheckName::EligibleSegment,
+                CheckName::EligibleJurisdiction,
+                CheckName::NotAwsCompetitor,
+                CheckName::AwsConsumingWorkload,
+                CheckName::PlausibleSpend,
+                CheckName::PartnerTrackRecord,
+                CheckName::SpendHistory,
+                CheckName::FilerRights,
+                CheckName::DistinctWorkload,
+                CheckName::MarketplaceShare,
+            ]
+        );
+        for c in &report.checks {
+            assert_eq!(
+                c.outcome,
+                Outcome::Pass,
+                "{}: {}",
+                c.check.as_str(),
+                c.detail
+            );
+            assert!(
+                !c.detail.trim().is_empty(),
+                "{} has no detail",
+                c.check.as_str()
+            );
+        }
+        assert_recommends(&report, DecisionKind::Approve, 25_000);
+        assert_eq!(report.duplicate_of, None);
+        assert!(blocking(&report).is_empty());
+    }
+
+    #[test]
+    fn a_portfolio_report_has_all_twelve_rows_once_each() {
+        let mut f = Fixture::healthy().attested_by(VC, true);
+        f.source = FundingSource::ActivatePortfolio;
+        let report = f.evaluate();
+        assert_eq!(report.checks.len(), 12);
+        for c in &report.checks {
+            assert_eq!(
+                report.checks.iter().filter(|o| o.check == c.check).count(),
+                1
+            );
+            assert_eq!(
+                c.outcome,
+                Outcome::Pass,
+                "{}: {}",
+                c.check.as_str(),
+                c.detail
+            );
+        }
+        assert_recommends(&report, DecisionKind::Approve, 25_000);
+    }
+
+    // ---- REAL_COMPANY -------------------------------------------------------------------------------------------
+
+    #[test]
+    fn an_incorporated_company_with_an_institutional_round_passes_real_company() {
+        let report = Fixture::healthy().evaluate();
+        assert_row(&report, CheckName::RealCompany, Outcome::Pass, "SERIES_A");
+        assert_row(&report, CheckName::RealCompany, Outcome::Pass, WEBSITE);
+    }
+
+    #[test]
+    fn a_funding_attestation_is_a_funding_signal_for_real_company() {
+        let mut f = Fixture::healthy();
+        f.stage = FundingStage::PreSeed;
+        let report = f.attested_by(OTHER_VC, false).evaluate();
+        assert_row(&report, CheckName::RealCompany, Outcome::Pass, OTHER_VC);
+    }
+
+    #[test]
+    fn a_company_without_a_funding_signal_warns_on_real_company() {
+        for stage in [FundingStage::PreSeed, FundingStage::Bootstrapped] {
+            let mut f = Fixture::healthy();
+            f.stage = stage;
+            let report = f.evaluate();
+            assert_row(
+                &report,
+                CheckName::RealCompany,
+                Outcome::Warn,
+                "no funding signal",
+            );
+        }
+    }
+
+    #[test]
+    fn an_unincorporated_company_fails_real_company_and_is_rejected_without_blocking_submission() {
+        let mut f = Fixture::healthy();
+        f.incorporated = false;
+        let report = f.evaluate();
+        assert_row(
+            &report,
+            CheckName::RealCompany,
+            Outcome::Fail,
+            "not incorporated",
+        );
+        assert_recommends(&report, DecisionKind::Reject, 0);
+        assert!(blocking(&report).is_empty());
+    }
+
+    // ---- ELIGIBLE_SEGMENT ---------------------------------------------------------------------------------------
+
+    #[test]
+    fn every_startup_stage_passes_eligible_segment() {
+        for stage in [
+            FundingStage::PreSeed,
+            FundingStage::Seed,
+            FundingStage::SeriesA,
+            FundingStage::SeriesB,
+            FundingStage::SeriesCPlus,
+            FundingStage::Bootstrapped,
+        ] {
+            let mut f = Fixture::healthy();
+            f.stage = stage;
+            assert_row(
+                &f.evaluate(),
+                CheckName::EligibleSegment,
+                Outcome::Pass,
+                stage.as_str(),
+            );
+        }
+    }
+
+    #[test]
+    fn enterprise_and_public_sector_fail_eligible_segment() {
+        for stage in [FundingStage::Enterprise, FundingStage::PublicSector] {
+            let mut f = Fixture::healthy();
+            f.stage = stage;
+            let report = f.evaluate();
+            assert_row(
+                &report,
+                CheckName::EligibleSegment,
+                Outcome::Fail,
+                stage.as_str(),
+            );
+            assert_row(
+                &report,
+                CheckName::PlausibleSpend,
+                Outcome::Warn,
+                "No startup spend band",
+            );
+        }
+    }
+
+    // ---- ELIGIBLE_JURISDICTION ----------------------------------------------------------------------------------
+
+    #[test]
+    fn an_unsanctioned_country_passes_eligible_jurisdiction() {
+        assert_row(
+            &Fixture::healthy().evaluate(),
+            CheckName::EligibleJurisdiction,
+            Outcome::Pass,
+            "GB",
+        );
+    }
+
+    #[test]
+    fn a_sanctioned_country_fails_eligible_jurisdiction() {
+        assert_eq!(policy::SANCTIONED_COUNTRIES, ["CU", "IR", "KP", "SY"]);
+        for country in ["CU", "IR", "KP", "SY"] {
+            let mut f = Fixture::healthy();
+            f.country = country.into();
+            assert_row(
+                &f.evaluate(),
+                CheckName::EligibleJurisdiction,
+                Outcome::Fail,
+                country,
+            );
+        }
+    }
+
+    // ---- NOT_AWS_COMPETITOR -------------------------------------------------------------------------------------
+
+    #[test]
+    fn a_company_that_does_not_compete_passes_not_aws_competitor() {
+        assert_row(
+            &Fixture::healthy().evaluate(),
+            CheckName::NotAwsCompetitor,
+            Outcome::Pass,
+            "does not compete",
+        );
+    }
+
+    #[test]
+    fn a_competitor_fails_not_aws_competitor() {
+        let mut f = Fixture::healthy();
+        f.competes_with_aws = true;
+        assert_row(
+            &f.evaluate(),
+            CheckName::NotAwsCompetitor,
+            Outcome::Fail,
+            "competes with AWS",
+        );
+    }
+
+    // ---- AWS_CONSUMING_WORKLOAD ---------------------------------------------------------------------------------
+
+    #[test]
+    fn compute_and_managed_services_pass_aws_consuming_workload() {
+        assert_row(
+            &Fixture::healthy().evaluate(),
+            CheckName::AwsConsumingWorkload,
+            Outcome::Pass,
+            "Compute",
+        );
+        let with_static = Fixture::healthy()
+            .projecting(&[(AwsService::S3, 1_000), (AwsService::Lambda, 500)])
+            .evaluate();
+        assert_row(
+            &with_static,
+            CheckName::AwsConsumingWorkload,
+            Outcome::Pass,
+            "Compute",
+        );
+    }
+
+    #[test]
+    fn a_thin_use_case_warns_on_aws_consuming_workload() {
+        let mut f = Fixture::healthy();
+        f.use_case = words(THIN_USE_CASE_WORDS - 1);
+        assert_row(
+            &f.evaluate(),
+            CheckName::AwsConsumingWorkload,
+            Outcome::Warn,
+            &format!("{} words", THIN_USE_CASE_WORDS - 1),
+        );
+        f.use_case = words(THIN_USE_CASE_WORDS);
+        assert_row(
+            &f.evaluate(),
+            CheckName::AwsConsumingWorkload,
+            Outcome::Pass,
+            "Compute",
+        );
+    }
+
+    #[test]
+    fn only_static_hosting_fails_aws_consuming_workload() {
+        let report = Fixture::healthy()
+            .projecting(&[(AwsService::S3, 3_000), (AwsService::Cloudfront, 1_000)])
+            .evaluate();
+        assert_row(
+            &report,
+            CheckName::AwsConsumingWorkload,
+            Outcome::Fail,
+            "S3/CloudFront",
+        );
+        assert_recommends(&report, DecisionKind::Reject, 0);
+    }
+
+    #[test]
+    fn no_projected_consumption_fails_aws_consuming_workload() {
+        let report = Fixture::healthy().projecting(&[]).evaluate();
+        assert_row(
+            &report,
+            CheckName::AwsConsumingWorkload,
+            Outcome::Fail,
+            "No AWS consumption",
+        );
+        assert_recommends(&report, DecisionKind::Reject, 0);
+    }
+
+    // ---- PLAUSIBLE_SPEND ----------------------------------------------------------------------------------------
+
+    fn seed_company_projecting(monthly: i64) -> Report {
+        let mut f = Fixture::healthy().projecting(&[(AwsService::Eks, monthly)]);
+        f.stage = FundingStage::Seed;
+        f.evaluate()
+    }
+
+    #[test]
+    fn a_projection_inside_the_stage_band_passes_plausible_spend() {
+        assert_eq!(policy::spend_band(FundingStage::Seed), Some((500, 8_000)));
+        let report = seed_company_projecting(8_000);
+        assert_row(&report, CheckName::PlausibleSpend, Outcome::Pass, "$8,000");
+        assert_row(&report, CheckName::PlausibleSpend, Outcome::Pass, "SEED");
+        assert_recommends(&report, DecisionKind::Approve, 25_000);
+        assert_row(
+            &Fixture::healthy().evaluate(),
+            CheckName::PlausibleSpend,
+            Outcome::Pass,
+            "$6,000",
+        );
+    }
+
+    #[test]
+    fn a_projection_above_the_band_top_warns_on_plausible_spend() {
+        let report = seed_company_projecting(8_001);
+        assert_row(&report, CheckName::PlausibleSpend, Outcome::Warn, "$8,001");
+        assert_row(&report, CheckName::PlausibleSpend, Outcome::Warn, "padding");
+        assert_row(
+            &seed_company_projecting(16_000),
+            CheckName::PlausibleSpend,
+            Outcome::Warn,
+            "$16,000",
+        );
+        // The projection is the sum of the lines.
+        let mut f =
+            Fixture::healthy().projecting(&[(AwsService::Eks, 4_000), (AwsService::Aurora, 4_001)]);
+        f.stage = FundingStage::Seed;
+        assert_row(
+            &f.evaluate(),
+            CheckName::PlausibleSpend,
+            Outcome::Warn,
+            "$8,001",
+        );
+    }
+
+    #[test]
+    fn a_projection_above_twice_the_band_top_fails_plausible_spend() {
+        let report = seed_company_projecting(16_001);
+        assert_row(&report, CheckName::PlausibleSpend, Outcome::Fail, "$16,001");
+        assert_row(&report, CheckName::PlausibleSpend, Outcome::Fail, "$8,000");
+    }
+
+    #[test]
+    fn a_projection_below_the_band_still_passes_plausible_spend() {
+        // DESIGN.md §5 only speaks of "inside the band"; the code deliberately passes projections below it too.
+        let mut f = Fixture::healthy().projecting(&[(AwsService::Lambda, 100)]);
+        f.stage = FundingStage::SeriesB;
+        assert_row(
+            &f.evaluate(),
+            CheckName::PlausibleSpend,
+            Outcome::Pass,
+            "$100",
+        );
+    }
+
+    // ---- FUNDING_EVIDENCE ---------------------------------------------------------------------------------------
+
+    #[test]
+    fn funding_evidence_is_only_checked_for_activate_portfolio() {
+        for source in [
+            FundingSource::BuildForStartups,
+            FundingSource::GenaiPoc,
+            FundingSource::Migration,
+        ] {
+            let mut f = Fixture::healthy();
+            f.source = source;
+            assert_eq!(
+                f.evaluate().outcome(CheckName::FundingEvidence),
+                None,
+                "{}",
+                source.as_str()
+            );
+        }
+        let mut f = Fixture::healthy();
+        f.source = FundingSource::ActivatePortfolio;
+        assert!(f.evaluate().outcome(CheckName::FundingEvidence).is_some());
+    }
+
+    #[test]
+    fn a_live_attestation_from_a_portfolio_vc_passes_funding_evidence() {
+        let mut f = Fixture::healthy().attested_by(VC, true);
+        f.source = FundingSource::ActivatePortfolio;
+        let report = f.evaluate();
+        assert_row(&report, CheckName::FundingEvidence, Outcome::Pass, VC);
+        assert_row(
+            &report,
+            CheckName::FundingEvidence,
+            Outcome::Pass,
+            "SERIES_A",
+        );
+    }
+
+    #[test]
+    fn a_funded_stage_without_a_portfolio_attestation_warns_on_funding_evidence() {
+        let mut f = Fixture::healthy();
+        f.source = FundingSource::ActivatePortfolio;
+        f.stage = FundingStage::Seed;
+        f.consumption = vec![(AwsService::Eks, 4_000)];
+        let report = f.evaluate();
+        assert_row(&report, CheckName::FundingEvidence, Outcome::Warn, "SEED");
+        assert_recommends(&report, DecisionKind::Approve, 25_000);
+
+        // An attestation from a firm without Portfolio access is no evidence.
+        let mut f = Fixture::healthy().attested_by(OTHER_VC, false);
+        f.source = FundingSource::ActivatePortfolio;
+        assert_row(
+            &f.evaluate(),
+            CheckName::FundingEvidence,
+            Outcome::Warn,
+            "SERIES_A",
+        );
+    }
+
+    #[test]
+    fn pre_seed_or_bootstrapped_fails_funding_evidence_and_portfolio_is_rejected() {
+        for stage in [FundingStage::PreSeed, FundingStage::Bootstrapped] {
+            let mut f = Fixture::healthy().projecting(&[(AwsService::Lambda, 1_500)]);
+            f.stage = stage;
+            f.source = FundingSource::ActivatePortfolio;
+            let report = f.evaluate();
+            assert_row(
+                &report,
+                CheckName::FundingEvidence,
+                Outcome::Fail,
+                stage.as_str(),
+            );
+            assert_recommends(&report, DecisionKind::Reject, 0);
+            // Reference case 4: Build for Startups remains possible.
+            f.source = FundingSource::BuildForStartups;
+            assert_recommends(&f.evaluate(), DecisionKind::Approve, 25_000);
+        }
+    }
+
+    // ---- PARTNER_TRACK_RECORD -----------------------------------------------------------------------------------
+
+    #[test]
+    fn a_fast_track_partner_passes_partner_track_record() {
+        let report = Fixture::healthy().evaluate();
+        assert_row(
+            &report,
+            CheckName::PartnerTrackRecord,
+            Outcome::Pass,
+            "fast-track",
+        );
+        assert_row(
+            &report,
+            CheckName::PartnerTrackRecord,
+            Outcome::Pass,
+            PARTNER,
+        );
+        assert_row(&report, CheckName::PartnerTrackRecord, Outcome::Pass, "83%");
+    }
+
+    #[test]
+    fn a_partner_with_a_normal_record_passes_partner_track_record() {
+        let report = Fixture::healthy()
+            .partner(PartnerTier::Advanced, 8, 5)
+            .evaluate();
+        assert_row(
+            &report,
+            CheckName::PartnerTrackRecord,
+            Outcome::Pass,
+            "normal",
+        );
+        assert_row(
+            &report,
+            CheckName::PartnerTrackRecord,
+            Outcome::Pass,
+            "8 decided",
+        );
+    }
+
+    #[test]
+    fn a_partner_with_a_thin_history_warns_on_partner_track_record() {
+        let report = Fixture::healthy()
+            .partner(PartnerTier::Advanced, 3, 3)
+            .evaluate();
+        assert_row(
+            &report,
+            CheckName::PartnerTrackRecord,
+            Outcome::Warn,
+            "3 decided",
+        );
+        assert_recommends(&report, DecisionKind::Approve, 25_000);
+        assert_row(
+            &Fixture::healthy()
+                .partner(PartnerTier::Advanced, 0, 0)
+                .evaluate(),
+            CheckName::PartnerTrackRecord,
+            Outcome::Warn,
+            "0 decided",
+        );
+    }
+
+    #[test]
+    fn a_partner_with_a_low_close_rate_fails_partner_track_record_and_is_asked_to_clarify() {
+        let report = Fixture::healthy()
+            .partner(PartnerTier::Advanced, 20, 5)
+            .evaluate();
+        assert_row(
+            &report,
+            CheckName::PartnerTrackRecord,
+            Outcome::Fail,
+            "25% of 20 decided",
+        );
+        assert_recommends(&report, DecisionKind::RequestClarification, 25_000);
+    }
+
+    #[test]
+    fn a_tier_1_vc_filer_passes_partner_track_record() {
+        let report = Fixture::healthy()
+            .filed_by_vc(true, VcReputation::Tier1, true)
+            .evaluate();
+        assert_row(&report, CheckName::PartnerTrackRecord, Outcome::Pass, VC);
+        assert_row(
+            &report,
+            CheckName::PartnerTrackRecord,
+            Outcome::Pass,
+            "TIER_1",
+        );
+    }
+
+    #[test]
+    fn an_emerging_vc_filer_warns_on_partner_track_record() {
+        let report = Fixture::healthy()
+            .filed_by_vc(true, VcReputation::Emerging, true)
+            .evaluate();
+        assert_row(&report, CheckName::PartnerTrackRecord, Outcome::Warn, VC);
+        assert_row(
+            &report,
+            CheckName::PartnerTrackRecord,
+            Outcome::Warn,
+            "emerging",
+        );
+    }
+
+    // ---- SPEND_HISTORY ------------------------------------------------------------------------------------------
+
+    #[test]
+    fn twelve_months_on_aws_passes_spend_history() {
+        let mut f = Fixture::healthy();
+        f.months_on_aws = 12;
+        assert_row(
+            &f.evaluate(),
+            CheckName::SpendHistory,
+            Outcome::Pass,
+            "12 months",
+        );
+    }
+
+    #[test]
+    fn less_than_twelve_months_on_aws_warns_on_spend_history() {
+        let mut f = Fixture::healthy();
+        f.months_on_aws = 11;
+        let report = f.evaluate();
+        assert_row(&report, CheckName::SpendHistory, Outcome::Warn, "11 months");
+        assert_recommends(&report, DecisionKind::Approve, 25_000);
+        f.months_on_aws = 0;
+        assert_row(
+            &f.evaluate(),
+            CheckName::SpendHistory,
+            Outcome::Warn,
+            "0 months",
+        );
+    }
+
+    // ---- FILER_RIGHTS -------------------------------------------------------------------------------------------
+
+    #[test]
+    fn a_select_partner_may_not_file_portfolio_or_migration() {
+        for source in [FundingSource::ActivatePortfolio, FundingSource::Migration] {
+            let mut f = Fixture::healthy().partner(PartnerTier::Select, 12, 10);
+            f.source = source;
+            let report = f.evaluate();
+            assert_row(&report, CheckName::FilerRights, Outcome::Fail, "SELECT");
+            assert_row(
+                &report,
+                CheckName::FilerRights,
+                Outcome::Fail,
+                source.as_str(),
+            );
+        }
+    }
+
+    #[test]
+    fn a_select_partner_may_file_build_for_startups() {
+        let report = Fixture::healthy()
+            .partner(PartnerTier::Select, 12, 10)
+            .evaluate();
+        assert_row(&report, CheckName::FilerRights, Outcome::Pass, "SELECT");
+        assert_row(
+            &report,
+            CheckName::FilerRights,
+            Outcome::Pass,
+            "BUILD_FOR_STARTUPS",
+        );
+        assert_recommends(&report, DecisionKind::Approve, 25_000);
+    }
+
+    #[test]
+    fn advanced_and_premier_partners_may_file_every_source() {
+        for tier in [PartnerTier::Advanced, PartnerTier::Premier] {
+            for source in [
+                FundingSource::ActivatePortfolio,
+                FundingSource::BuildForStartups,
+                FundingSource::GenaiPoc,
+                FundingSource::Migration,
+            ] {
+                let mut f = Fixture::healthy().partner(tier, 12, 10);
+                f.source = source;
+                assert_row(
+                    &f.evaluate(),
+                    CheckName::FilerRights,
+                    Outcome::Pass,
+                    source.as_str(),
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_vc_with_portfolio_access_that_attested_the_company_may_file_portfolio() {
+        let report = Fixture::healthy()
+            .filed_by_vc(true, VcReputation::Tier1, true)
+            .evaluate();
+        assert_row(&report, CheckName::FilerRights, Outcome::Pass, VC);
+        assert_recommends(&report, DecisionKind::Approve, 25_000);
+    }
+
+    #[test]
+    fn a_vc_without_portfolio_access_fails_filer_rights() {
+        let report = Fixture::healthy()
+            .filed_by_vc(false, VcReputation::Tier1, true)
+            .evaluate();
+        assert_row(&report, CheckName::FilerRights, Outcome::Fail, VC);
+        assert_row(
+            &report,
+            CheckName::FilerRights,
+            Outcome::Fail,
+            "no Portfolio Sub-Program access",
+        );
+    }
+
+    #[test]
+    fn a_vc_that_did_not_attest_the_company_fails_filer_rights() {
+        let report = Fixture::healthy()
+            .attested_by(OTHER_VC, true)
+            .filed_by_vc(true, VcReputation::Tier1, false)
+            .evaluate();
+        assert_row(&report, CheckName::FilerRights, Outcome::Fail, VC);
+        assert_row(
+            &report,
+            CheckName::FilerRights,
+            Outcome::Fail,
+            "not attested",
+        );
+    }
+
+    #[test]
+    fn a_vc_filing_outside_the_portfolio_program_fails_filer_rights() {
+        let mut f = Fixture::healthy().filed_by_vc(true, VcReputation::Tier1, true);
+        f.source = FundingSource::BuildForStartups;
+        assert_row(
+            &f.evaluate(),
+            CheckName::FilerRights,
+            Outcome::Fail,
+            "ACTIVATE_PORTFOLIO",
+        );
+    }
+
+    // ---- DISTINCT_WORKLOAD --------------------------------------------------------------------------------------
+
+    #[test]
+    fn a_genuinely_different_workload_passes_distinct_workload() {
+        assert!(
+            similarity::jaccard(USE_CASE, OTHER_USE_CASE) < policy::DUPLICATE_USE_CASE_SIMILARITY
+        );
+        let report = Fixture::healthy()
+            .with_other(
+                "OPP-1",
+                OpportunityStatus::Approved,
+                "support agent",
+                OTHER_USE_CASE,
+            )
+            .evaluate();
+        assert_row(
+            &report,
+            CheckName::DistinctWorkload,
+            Outcome::Pass,
+            "No other",
+        );
+        assert_eq!(report.duplicate_of, None);
+        assert_recommends(&report, DecisionKind::Approve, 25_000);
+    }
+
+    #[test]
+    fn an_equal_workload_key_fails_distinct_workload() {
+        let report = Fixture::healthy()
+            .with_other(
+                "OPP-7",
+                OpportunityStatus::Approved,
+                "retail analytics platform",
+                OTHER_USE_CASE,
+            )
+            .evaluate();
+        assert_row(&report, CheckName::DistinctWorkload, Outcome::Fail, "OPP-7");
+        assert_row(
+            &report,
+            CheckName::DistinctWorkload,
+            Outcome::Fail,
+            "APPROVED",
+        );
+        let duplicate = report.duplicate_of.as_ref().expect("a duplicate");
+        assert_eq!(duplicate.reference, "OPP-7");
+        assert_eq!(duplicate.status, OpportunityStatus::Approved);
+        assert!(duplicate.voids_award());
+    }
+
+    #[test]
+    fn a_near_duplicate_use_case_fails_distinct_workload() {
+        let score = similarity::jaccard(USE_CASE, REWORDED_USE_CASE);
+        assert!(score >= policy::DUPLICATE_USE_CASE_SIMILARITY, "{score}");
+        let report = Fixture::healthy()
+            .with_other(
+                "OPP-3",
+                OpportunityStatus::InReview,
+                "insights dashboards",
+                REWORDED_USE_CASE,
+            )
+            .evaluate();
+        assert_row(&report, CheckName::DistinctWorkload, Outcome::Fail, "OPP-3");
+        assert_row(
+            &report,
+            CheckName::DistinctWorkload,
+            Outcome::Fail,
+            "IN_REVIEW",
+        );
+        assert_eq!(
+            report.duplicate_of.as_ref().map(|d| d.reference.as_str()),
+            Some("OPP-3")
+        );
+    }
+
+    #[test]
+    fn a_use_case_similarity_of_exactly_the_threshold_is_a_duplicate_and_just_below_is_not() {
+        // Four word trigrams each, three shared: 3 / 5 = 0.6.
+        let (mine, at, below) = ("a b c d e f", "a b c d e g", "a b c d x y");
+        assert_eq!(
+            similarity::jaccard(mine, at),
+            policy::DUPLICATE_USE_CASE_SIMILARITY
+        );
+        assert!(similarity::jaccard(mine, below) < policy::DUPLICATE_USE_CASE_SIMILARITY);
+        let mut f =
+            Fixture::healthy().with_other("OPP-2", OpportunityStatus::Submitted, "other", at);
+        f.use_case = mine.into();
+        assert_row(
+            &f.evaluate(),
+            CheckName::DistinctWorkload,
+            Outcome::Fail,
+            "OPP-2",
+        );
+        f.others[0].use_case = below.into();
+        assert_row(
+            &f.evaluate(),
+            CheckName::DistinctWorkload,
+            Outcome::Pass,
+            "No other",
+        );
+    }
+
+    #[test]
+    fn only_an_approved_or_issued_duplicate_voids_the_award() {
+        for (status, voids) in [
+            (OpportunityStatus::Submitted, false),
+            (OpportunityStatus::InReview, false),
+            (OpportunityStatus::ActionRequired, false),
+            (OpportunityStatus::Approved, true),
+            (OpportunityStatus::CreditsIssued, true),
+        ] {
+            let report = Fixture::healthy()
+                .with_other("OPP-9", status, "retail analytics platform", USE_CASE)
+                .evaluate();
+            let duplicate = report.duplicate_of.as_ref().expect("a duplicate");
+            assert_eq!(duplicate.status, status);
+            assert_eq!(duplicate.voids_award(), voids, "{}", status.as_str());
+        }
+    }
+
+    #[test]
+    fn a_duplicate_of_an_approved_record_voids_the_award_even_when_a_live_duplicate_comes_first() {
+        let report = Fixture::healthy()
+            .with_other(
+                "OPP-1",
+                OpportunityStatus::Submitted,
+                "retail analytics platform",
+                USE_CASE,
+            )
+            .with_other(
+                "OPP-2",
+                OpportunityStatus::Approved,
+                "retail analytics platform",
+                USE_CASE,
+            )
+            .evaluate();
+        let duplicate = report.duplicate_of.as_ref().expect("a duplicate");
+        assert!(
+            duplicate.voids_award(),
+            "the record repeats the approved OPP-2, yet duplicate_of is {duplicate:?}"
+        );
+    }
+
+    // ---- MARKETPLACE_SHARE --------------------------------------------------------------------------------------
+
+    #[test]
+    fn under_half_of_spend_through_marketplace_passes_marketplace_share() {
+        let mut f = Fixture::healthy();
+        f.marketplace_share = 0.49;
+        assert_row(
+            &f.evaluate(),
+            CheckName::MarketplaceShare,
+            Outcome::Pass,
+            "49%",
+        );
+    }
+
+    #[test]
+    fn half_or_more_of_spend_through_marketplace_warns_on_marketplace_share() {
+        let mut f = Fixture::healthy();
+        f.marketplace_share = 0.5;
+        let report = f.evaluate();
+        assert_row(&report, CheckName::MarketplaceShare, Outcome::Warn, "50%");
+        // The WARN informs the reviewer; it does not reduce the recommendation.
+        assert_recommends(&report, DecisionKind::Approve, 25_000);
+    }
+
+    // ---- the recommendation -------------------------------------------------------------------------------------
+
+    #[test]
+    fn a_blocking_failure_rejects_with_nothing_and_is_named() {
+        type BreakIt = fn(&mut Fixture);
+        let cases: [(CheckName, BreakIt); 4] = [
+            (CheckName::EligibleJurisdiction, |f| f.country = "KP".into()),
+            (CheckName::NotAwsCompetitor, |f| f.competes_with_aws = true),
+            (CheckName::EligibleSegment, |f| {
+                f.stage = FundingStage::Enterprise
+            }),
+            (CheckName::FilerRights, |f| {
+                f.source = FundingSource::ActivatePortfolio;
+                f.filer = Fixture::healthy()
+                    .partner(PartnerTier::Select, 12, 10)
+                    .filer;
+            }),
+        ];
+        for (check, break_it) in cases {
+            assert!(check.blocks_submission());
+            let mut f = Fixture::healthy();
+            break_it(&mut f);
+            let report = f.evaluate();
+            assert_recommends(&report, DecisionKind::Reject, 0);
+            assert_eq!(blocking(&report), [check], "{}", check.as_str());
+        }
+    }
+
+    #[test]
+    fn several_blocking_failures_are_all_named() {
+        let mut f = Fixture::healthy().partner(PartnerTier::Select, 12, 10);
+        f.country = "SY".into();
+        f.competes_with_aws = true;
+        f.stage = FundingStage::PublicSector;
+        f.source = FundingSource::Migration;
+        let report = f.evaluate();
+        assert_recommends(&report, DecisionKind::Reject, 0);
+        assert_eq!(
+            blocking(&report),
+            [
+                CheckName::EligibleSegment,
+                CheckName::EligibleJurisdiction,
+                CheckName::NotAwsCompetitor,
+                CheckName::FilerRights,
+            ]
+        );
+    }
+
+    #[test]
+    fn padding_far_above_the_band_recommends_a_reduced_award() {
+        // Reference case 3: a (10-engineer) SEED company projects $200K/month on a $25K Build for Startups request.
+        let mut f = Fixture::healthy()
+            .projecting(&[(AwsService::Eks, 150_000), (AwsService::Aurora, 50_000)]);
+        f.stage = FundingStage::Seed;
+        let report = f.evaluate();
+        assert_row(
+            &report,
+            CheckName::PlausibleSpend,
+            Outcome::Fail,
+            "$200,000",
+        );
+        // 25,000 × 8,000 / 200,000 = 1,000, in whole thousands.
+        assert_recommends(&report, DecisionKind::ApproveReduced, 1_000);
+        assert!(report.recommended_amount_usd < 25_000);
+        assert!(blocking(&report).is_empty());
+    }
+
+    #[test]
+    fn padding_just_above_the_band_reduces_the_award_in_proportion() {
+        let mut f = Fixture::healthy().projecting(&[(AwsService::Eks, 12_000)]);
+        f.stage = FundingStage::Seed;
+        let report = f.evaluate();
+        assert_row(&report, CheckName::PlausibleSpend, Outcome::Warn, "$12,000");
+        // 25,000 × 8,000 / 12,000 = 16,666 → 16,000.
+        assert_recommends(&report, DecisionKind::ApproveReduced, 16_000);
+    }
+
+    #[test]
+    fn a_padded_portfolio_award_never_drops_below_the_portfolio_minimum() {
+        let mut f = Fixture::healthy()
+            .projecting(&[(AwsService::Eks, 200_000)])
+            .attested_by(VC, true);
+        f.stage = FundingStage::Seed;
+        f.source = FundingSource::ActivatePortfolio;
+        f.requested = 100_000;
+        let report = f.evaluate();
+        assert_row(
+            &report,
+            CheckName::PlausibleSpend,
+            Outcome::Fail,
+            "$200,000",
+        );
+        // 100,000 × 8,000 / 200,000 = 4,000, raised to the 25,000 minimum.
+        assert_recommends(&report, DecisionKind::ApproveReduced, 25_000);
+        assert_eq!(
+            policy::funding(FundingSource::ActivatePortfolio).min_amount_usd,
+            25_000
+        );
+
+        f.consumption = vec![(AwsService::Eks, 10_000)];
+        // Mild padding: 100,000 × 8,000 / 10,000 = 80,000.
+        assert_recommends(&f.evaluate(), DecisionKind::ApproveReduced, 80_000);
+    }
+
+    #[test]
+    fn a_small_padded_request_is_scaled_without_rounding_it_away() {
+        // 900 × 8,000 / 12,000 = 600: under a thousand, so not rounded down to whole thousands (which would be $0).
+        let mut f = Fixture::healthy().projecting(&[(AwsService::Eks, 12_000)]);
+        f.stage = FundingStage::Seed;
+        f.requested = 900;
+        assert_recommends(&f.evaluate(), DecisionKind::ApproveReduced, 600);
+    }
+
+    #[test]
+    fn the_credit_cap_reduces_the_award_to_the_remaining_room() {
+        assert_eq!(policy::CUSTOMER_CREDIT_CAP_USD, 150_000);
+        let mut f = Fixture::healthy();
+        f.committed_usd = 140_000;
+        let report = f.evaluate();
+        assert_recommends(&report, DecisionKind::ApproveReduced, 10_000);
+        assert!(report.recommended_amount_usd <= 10_000);
+        f.committed_usd = 125_000;
+        assert_recommends(&f.evaluate(), DecisionKind::Approve, 25_000);
+    }
+
+    #[test]
+    fn the_credit_cap_also_bounds_a_padded_portfolio_award_below_its_minimum() {
+        let mut f = Fixture::healthy()
+            .projecting(&[(AwsService::Eks, 200_000)])
+            .attested_by(VC, true);
+        f.stage = FundingStage::Seed;
+        f.source = FundingSource::ActivatePortfolio;
+        f.requested = 100_000;
+        f.committed_usd = 140_000;
+        assert_recommends(&f.evaluate(), DecisionKind::ApproveReduced, 10_000);
+    }
+
+    #[test]
+    fn a_customer_at_the_credit_cap_is_recommended_a_rejection() {
+        // An approval could only award $0, which APPROVE_REDUCED refuses: recommend the rejection instead.
+        let mut f = Fixture::healthy();
+        f.committed_usd = 150_000;
+        assert_recommends(&f.evaluate(), DecisionKind::Reject, 0);
+        f.committed_usd = 160_000;
+        assert_recommends(&f.evaluate(), DecisionKind::Reject, 0);
+    }
+
+    #[test]
+    fn a_thin_use_case_asks_for_clarification() {
+        let mut f = Fixture::healthy();
+        f.use_case = "An analytics platform on EKS.".into();
+        let report = f.evaluate();
+        assert_recommends(&report, DecisionKind::RequestClarification, 25_000);
+        // Clarification comes before any reduction for padding.
+        f.stage = FundingStage::Seed;
+        f.consumption = vec![(AwsService::Eks, 12_000)];
+        assert_recommends(&f.evaluate(), DecisionKind::RequestClarification, 25_000);
+    }
+
+    #[test]
+    fn a_duplicate_workload_rejects_with_nothing() {
+        for status in [OpportunityStatus::Submitted, OpportunityStatus::Approved] {
+            let report = Fixture::healthy()
+                .with_other("OPP-4", status, "retail analytics platform", OTHER_USE_CASE)
+                .evaluate();
+            assert_recommends(&report, DecisionKind::Reject, 0);
+            assert!(
+                blocking(&report).is_empty(),
+                "a duplicate does not block submission"
+            );
+        }
+    }
+
+    #[test]
+    fn award_for_caps_the_request_at_the_source_maximum() {
+        assert_eq!(award_for(FundingSource::BuildForStartups, 25_000), 25_000);
+        assert_eq!(award_for(FundingSource::BuildForStartups, 30_000), 25_000);
+        assert_eq!(award_for(FundingSource::GenaiPoc, 40_000), 25_000);
+        assert_eq!(
+            award_for(FundingSource::ActivatePortfolio, 250_000),
+            100_000
+        );
+        assert_eq!(award_for(FundingSource::ActivatePortfolio, 60_000), 60_000);
+        assert_eq!(award_for(FundingSource::Migration, 80_000), 80_000);
+        assert_eq!(award_for(FundingSource::Migration, 100_001), 100_000);
+        assert_eq!(award_for(FundingSource::BuildForStartups, -5), 0);
+    }
+
+    #[test]
+    fn a_padded_request_below_the_source_minimum_does_not_panic() {
+        let mut f = Fixture::healthy()
+            .projecting(&[(AwsService::Eks, 12_000)])
+            .attested_by(VC, true);
+        f.stage = FundingStage::Seed;
+        f.source = FundingSource::ActivatePortfolio;
+        f.requested = 10_000;
+        let report = f.evaluate();
+        assert!(report.recommended_amount_usd <= 10_000);
+    }
 }

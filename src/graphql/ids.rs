@@ -17,10 +17,11 @@ pub enum NodeType {
     ReviewDecision,
     CreditGrant,
     AuditEvent,
+    ApiKey,
 }
 
 impl NodeType {
-    const ALL: [NodeType; 9] = [
+    const ALL: [NodeType; 10] = [
         NodeType::User,
         NodeType::Customer,
         NodeType::Partner,
@@ -30,6 +31,7 @@ impl NodeType {
         NodeType::ReviewDecision,
         NodeType::CreditGrant,
         NodeType::AuditEvent,
+        NodeType::ApiKey,
     ];
 
     pub fn name(self) -> &'static str {
@@ -43,6 +45,7 @@ impl NodeType {
             NodeType::ReviewDecision => "ReviewDecision",
             NodeType::CreditGrant => "CreditGrant",
             NodeType::AuditEvent => "AuditEvent",
+            NodeType::ApiKey => "ApiKey",
         }
     }
 

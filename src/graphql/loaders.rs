@@ -106,6 +106,12 @@ loader!(
     Vec<(credit_grant::Model, FundingSource)>,
     service::customers::grants_by_customer
 );
+loader!(
+    TrackRecords,
+    Caller,
+    crate::domain::track_record::TrackRecord,
+    service::track_record::visible_track_records
+);
 
 /// All loaders of one request.
 pub struct Loaders {
@@ -122,6 +128,8 @@ pub struct Loaders {
     pub grant_by_opportunity: DataLoader<GrantByOpportunity>,
     pub attestations_by_customer: DataLoader<AttestationsByCustomer>,
     pub grants_by_customer: DataLoader<GrantsByCustomer>,
+    /// Track records of the partners the caller may see; others are absent.
+    pub track_records: DataLoader<TrackRecords>,
 }
 
 impl Loaders {
@@ -144,6 +152,7 @@ impl Loaders {
             grant_by_opportunity: make(GrantByOpportunity(db.clone())),
             attestations_by_customer: make(AttestationsByCustomer(caller.clone())),
             grants_by_customer: make(GrantsByCustomer(caller.clone())),
+            track_records: make(TrackRecords(caller.clone())),
         }
     }
 }

@@ -9,7 +9,7 @@ use super::{
         customer::Customer,
         opportunity::{CreditGrant, Opportunity, ReviewDecision},
         partner::Partner,
-        user::User,
+        user::{ApiKey, User},
         vc_firm::{FundingAttestation, VcFirm},
     },
 };
@@ -31,6 +31,7 @@ pub enum Node {
     ReviewDecision(ReviewDecision),
     CreditGrant(CreditGrant),
     AuditEvent(AuditEvent),
+    ApiKey(ApiKey),
 }
 
 /// Resolves a global ID the caller may see; anything else, malformed IDs included, is `NOT_FOUND`.
@@ -56,5 +57,8 @@ pub async fn resolve(caller: &Caller, id: &ID) -> AppResult<Node> {
         NodeType::AuditEvent => {
             Node::AuditEvent(AuditEvent(service::audit::get(caller, row).await?))
         }
+        NodeType::ApiKey => Node::ApiKey(ApiKey(
+            service::credentials::get_api_key(caller, row).await?,
+        )),
     })
 }

@@ -12,9 +12,10 @@ use super::{
     node::{self, Node},
     types::{
         audit::AuditEvent,
-        customer::{Customer, CustomerFilter, CustomerOrder},
+        customer::{Customer, CustomerFilter, CustomerLookup, CustomerOrder},
         opportunity::{
-            OpportunityConnection, OpportunityFilter, OpportunityOrder, opportunity_connection,
+            CreditGrant, OpportunityConnection, OpportunityFilter, OpportunityOrder,
+            opportunity_connection,
         },
         partner::{Partner, PartnerFilter, PartnerOrder},
         user::User,
@@ -91,6 +92,17 @@ impl Query {
             async move { service::customers::count(&caller, &filter).await }
         });
         Ok(connection(rows, Customer, totals))
+    }
+
+    /// A company by its exact 12-digit AWS account ID, for a VC back office about to attest its funding: only its ID
+    /// and legal name. Null when no customer has that account. VC and ADMIN only.
+    async fn customer_lookup(
+        &self,
+        ctx: &Context<'_>,
+        aws_account_id: String,
+    ) -> Result<Option<CustomerLookup>> {
+        let found = service::vc_firms::lookup_customer(caller(ctx)?, &aws_account_id).await?;
+        Ok(found.map(CustomerLookup))
     }
 
     async fn partners(
@@ -171,6 +183,29 @@ impl Query {
             },
         )
         .await
+    }
+
+    /// Credit grants the viewer may see that expire within the given number of days, soonest first.
+    async fn expiring_credit_grants(
+        &self,
+        ctx: &Context<'_>,
+        within_days: i32,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<PagedConnection<CreditGrant>> {
+        let caller = caller(ctx)?.clone();
+        let days = i64::from(within_days);
+        let rows = service::opportunities::expiring_grants(
+            &caller,
+            days,
+            &PageRequest::forward(first, after),
+        )
+        .await?;
+        let totals = ConnectionTotals::new(move || {
+            let caller = caller.clone();
+            async move { service::opportunities::count_expiring_grants(&caller, days).await }
+        });
+        Ok(connection(rows, CreditGrant, totals))
     }
 
     /// The audit trail, newest first, optionally about one object.

@@ -3,15 +3,19 @@
 use std::collections::HashMap;
 
 use entity::user;
-use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    Set,
+};
 
-use super::{Caller, scope};
+use super::{Caller, credentials, scope};
 use crate::{
     auth::{
         Principal, password,
         token::{TokenIssued, TokenService, VerifiedToken},
     },
     error::{AppError, AppResult},
+    policy,
 };
 
 /// Emails are unique regardless of case; this is the form the unique index holds.
@@ -22,6 +26,7 @@ pub fn normalize_email(email: &str) -> String {
 pub struct SignedIn {
     pub user: user::Model,
     pub access: TokenIssued,
+    pub refresh_token: String,
 }
 
 /// The one reply for every failed sign-in, whatever the cause, so that it reveals nothing about the account.
@@ -29,34 +34,90 @@ fn sign_in_refused() -> AppError {
     AppError::Unauthenticated
 }
 
-/// Verifies an email and password. Unknown accounts cost the same argon2 work as known ones.
+/// Verifies an email and password and opens a session (an access token and a new refresh-token family).
+///
+/// Unknown accounts, wrong passwords, accounts in back-off, locked and disabled accounts all cost the same argon2
+/// work and get the same reply. Wrong passwords count towards back-off (after `LOGIN_BACKOFF_AFTER_FAILURES`) and a
+/// lock (at `LOGIN_LOCK_AFTER_FAILURES`, until an admin unlocks the account).
 pub async fn login(
     db: &DatabaseConnection,
     tokens: &TokenService,
     email: &str,
     password: &str,
 ) -> AppResult<SignedIn> {
+    let now = crate::time::now();
     let user = user::Entity::find()
         .filter(user::Column::EmailNormalized.eq(normalize_email(email)))
         .one(db)
         .await?;
-    let verified = password::verify(
-        password.to_owned(),
-        user.as_ref().map(|u| u.password_hash.clone()),
-    )
-    .await?;
-    let user = match user {
-        Some(user) if verified && user.disabled_at.is_none() && user.locked_at.is_none() => user,
-        _ => return Err(sign_in_refused()),
+    let backing_off = user.as_ref().is_some_and(|u| {
+        let wait = policy::login_backoff_seconds(u.failed_login_count);
+        wait > 0
+            && u.last_failed_login_at
+                .is_some_and(|at| (now - at).num_seconds() < wait)
+    });
+    // In back-off the password is not even checked (so guessing gains nothing), but the work is still done.
+    let stored_hash = user
+        .as_ref()
+        .filter(|_| !backing_off)
+        .map(|u| u.password_hash.clone());
+    let verified = password::verify(password.to_owned(), stored_hash).await?;
+    let Some(user) = user else {
+        return Err(sign_in_refused());
     };
+    if backing_off {
+        return Err(sign_in_refused());
+    }
+    if !verified {
+        let failures = user.failed_login_count.saturating_add(1);
+        let locked_at = if failures >= policy::LOGIN_LOCK_AFTER_FAILURES {
+            Some(user.locked_at.unwrap_or(now))
+        } else {
+            user.locked_at
+        };
+        user::ActiveModel {
+            id: Set(user.id),
+            failed_login_count: Set(failures),
+            last_failed_login_at: Set(Some(now)),
+            locked_at: Set(locked_at),
+            ..Default::default()
+        }
+        .update(db)
+        .await?;
+        if failures >= policy::LOGIN_BACKOFF_AFTER_FAILURES {
+            tracing::warn!(user_id = user.id, failures, "repeated failed sign-ins");
+        }
+        return Err(sign_in_refused());
+    }
+    if user.disabled_at.is_some() || user.locked_at.is_some() {
+        return Err(sign_in_refused());
+    }
     if Principal::from_user(&user).is_none() {
         return Err(AppError::Internal(format!(
             "user {} violates its role binding",
             user.id
         )));
     }
+    let tx = super::begin_write(db).await?;
+    if user.failed_login_count != 0 {
+        user::ActiveModel {
+            id: Set(user.id),
+            failed_login_count: Set(0),
+            ..Default::default()
+        }
+        .update(&tx.txn)
+        .await?;
+    }
+    let refresh_token =
+        credentials::issue_refresh_token(&tx.txn, user.id, None, tokens.refresh_token_ttl())
+            .await?;
+    tx.commit().await?;
     let access = tokens.issue_access_token(user.id)?;
-    Ok(SignedIn { user, access })
+    Ok(SignedIn {
+        user,
+        access,
+        refresh_token,
+    })
 }
 
 /// The principal behind a verified access token, or `None` when the account is gone, disabled, or its tokens were
@@ -72,7 +133,7 @@ pub async fn principal_for(
         return Ok(None);
     }
     if let Some(valid_after) = user.tokens_valid_after
-        && (token.issued_at as i64) < valid_after.timestamp()
+        && token.issued_at_ms <= valid_after.timestamp_millis()
     {
         return Ok(None);
     }

@@ -65,3 +65,29 @@ pub async fn get(caller: &Caller, id: i64) -> AppResult<audit_event::Model> {
         .await?
         .ok_or(AppError::NotFound)
 }
+
+/// Appends an audit event, inside the caller's transaction so that the event exists exactly when the change does.
+pub async fn record(
+    db: &impl sea_orm::ConnectionTrait,
+    caller: &Caller,
+    action: &str,
+    subject: Subject,
+    before: Option<serde_json::Value>,
+    after: Option<serde_json::Value>,
+) -> AppResult<()> {
+    use sea_orm::{ActiveModelTrait, Set};
+    audit_event::ActiveModel {
+        actor_user_id: Set(Some(caller.principal.user_id)),
+        action: Set(action.to_owned()),
+        subject_type: Set(subject.kind.to_owned()),
+        subject_id: Set(subject.id),
+        before: Set(before),
+        after: Set(after),
+        request_id: Set(caller.request_id.clone()),
+        created_at: Set(crate::time::now()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}

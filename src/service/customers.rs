@@ -1,4 +1,5 @@
-//! Customers (the startups credits are filed for): scoped lookups, listing and credit totals.
+//! Customers (the startups credits are filed for): scoped lookups, listing, credit totals, and creating and
+//! updating them (partners for their own firm, admins for anyone).
 
 use std::collections::HashMap;
 
@@ -9,17 +10,27 @@ use entity::{
     opportunity,
 };
 use sea_orm::{
+    ActiveModelTrait,
+    ActiveValue::Set,
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    Select,
+    QuerySelect, Select,
     sea_query::{Expr, ExprTrait, Func, LikeExpr},
 };
 
 use super::{
-    Caller, like_pattern,
+    Caller,
+    audit::{self, Subject},
+    input::{self, Changes, FieldErrors},
+    like_pattern,
     pagination::{Ordering, Page, PageRequest, SortDirection, SortKey, SortKeyKind, paginate},
     scope,
 };
-use crate::error::{AppError, AppResult};
+use crate::{
+    auth::Actor,
+    domain::values::{AwsAccountId, CountryCode, Share, UsdAmount, Website, text},
+    error::{AppError, AppResult},
+    policy,
+};
 
 #[derive(Clone, Debug, Default)]
 pub struct CustomerFilter {
@@ -189,4 +200,289 @@ pub async fn grants_by_customer(
         })
         .collect::<AppResult<Vec<_>>>()?;
     Ok(super::group_by(with_source, |(grant, _)| grant.customer_id))
+}
+
+// ---- writes --------------------------------------------------------------------------------------------------------
+
+/// A new customer as the client sent it; [`create`] parses every field.
+#[derive(Clone, Debug)]
+pub struct NewCustomer {
+    pub legal_name: String,
+    pub website: String,
+    pub aws_account_id: String,
+    pub country: String,
+    pub incorporated: bool,
+    pub funding_stage: FundingStage,
+    pub engineer_count: i32,
+    pub months_on_aws: i32,
+    pub monthly_aws_spend_usd: i64,
+    pub marketplace_spend_share: f64,
+    pub competes_with_aws: bool,
+    /// Defaults to 0.
+    pub self_serve_credit_usd: Option<i64>,
+}
+
+/// A partial update: absent fields keep their value.
+#[derive(Clone, Debug, Default)]
+pub struct CustomerChanges {
+    pub legal_name: Option<String>,
+    pub website: Option<String>,
+    pub aws_account_id: Option<String>,
+    pub country: Option<String>,
+    pub incorporated: Option<bool>,
+    pub funding_stage: Option<FundingStage>,
+    pub engineer_count: Option<i32>,
+    pub months_on_aws: Option<i32>,
+    pub monthly_aws_spend_usd: Option<i64>,
+    pub marketplace_spend_share: Option<f64>,
+    pub competes_with_aws: Option<bool>,
+    pub self_serve_credit_usd: Option<i64>,
+}
+
+/// Partners create and update the customers they work with; admins any. Everyone else: `FORBIDDEN`.
+fn may_write(caller: &Caller) -> AppResult<()> {
+    match caller.principal.actor {
+        Actor::Admin | Actor::Partner { .. } => Ok(()),
+        _ => Err(AppError::Forbidden(
+            "only partners and admins may create or update customers".into(),
+        )),
+    }
+}
+
+/// Every field of an update parsed, each one `None` when absent; all field errors are collected first.
+fn parse_changes(input: CustomerChanges) -> AppResult<CustomerChanges> {
+    let mut errors = FieldErrors::default();
+    let usd = |raw: i64| UsdAmount::parse(raw).map(UsdAmount::value);
+    let parsed = CustomerChanges {
+        legal_name: errors.check_opt("legalName", input.legal_name, |raw| {
+            text(&raw, policy::MAX_SHORT_TEXT_CHARS)
+        }),
+        website: errors.check_opt("website", input.website, |raw| {
+            Website::parse(&raw).map(Website::into_inner)
+        }),
+        aws_account_id: errors.check_opt("awsAccountId", input.aws_account_id, |raw| {
+            AwsAccountId::parse(&raw).map(AwsAccountId::into_inner)
+        }),
+        country: errors.check_opt("country", input.country, |raw| {
+            CountryCode::parse(&raw).map(CountryCode::into_inner)
+        }),
+        incorporated: input.incorporated,
+        funding_stage: input.funding_stage,
+        engineer_count: errors.check_opt("engineerCount", input.engineer_count, input::count),
+        months_on_aws: errors.check_opt("monthsOnAws", input.months_on_aws, input::count),
+        monthly_aws_spend_usd: errors.check_opt(
+            "monthlyAwsSpendUsd",
+            input.monthly_aws_spend_usd,
+            usd,
+        ),
+        marketplace_spend_share: errors.check_opt(
+            "marketplaceSpendShare",
+            input.marketplace_spend_share,
+            |raw| Share::parse(raw).map(Share::value),
+        ),
+        competes_with_aws: input.competes_with_aws,
+        self_serve_credit_usd: errors.check_opt(
+            "selfServeCreditUsd",
+            input.self_serve_credit_usd,
+            usd,
+        ),
+    };
+    errors.finish()?;
+    Ok(parsed)
+}
+
+/// A unique violation on write can only be the AWS account ID: credits attach to it, so two customers never share
+/// one.
+fn duplicate_account(err: sea_orm::DbErr) -> AppError {
+    if super::is_unique_violation(&err) {
+        AppError::invalid(
+            &["input", "awsAccountId"],
+            "DUPLICATE_AWS_ACCOUNT_ID",
+            "another customer already has this AWS account ID",
+        )
+    } else {
+        err.into()
+    }
+}
+
+/// The customer's fields as audit JSON, keyed by their GraphQL names.
+fn audit_json(c: &customer::Model) -> serde_json::Value {
+    serde_json::json!({
+        "legalName": c.legal_name,
+        "website": c.website,
+        "awsAccountId": c.aws_account_id,
+        "country": c.country,
+        "incorporated": c.incorporated,
+        "fundingStage": c.funding_stage.as_str(),
+        "engineerCount": c.engineer_count,
+        "monthsOnAws": c.months_on_aws,
+        "monthlyAwsSpendUsd": c.monthly_aws_spend_usd,
+        "marketplaceSpendShare": c.marketplace_spend_share,
+        "competesWithAws": c.competes_with_aws,
+        "selfServeCreditUsd": c.self_serve_credit_usd,
+        "ownerPartnerId": c.owner_partner_id,
+    })
+}
+
+/// Creates a customer. A partner's customer is owned by its firm (and so visible to it); an admin's has no owner.
+pub async fn create(caller: &Caller, input: NewCustomer) -> AppResult<customer::Model> {
+    may_write(caller)?;
+    let parsed = parse_changes(CustomerChanges {
+        legal_name: Some(input.legal_name),
+        website: Some(input.website),
+        aws_account_id: Some(input.aws_account_id),
+        country: Some(input.country),
+        incorporated: Some(input.incorporated),
+        funding_stage: Some(input.funding_stage),
+        engineer_count: Some(input.engineer_count),
+        months_on_aws: Some(input.months_on_aws),
+        monthly_aws_spend_usd: Some(input.monthly_aws_spend_usd),
+        marketplace_spend_share: Some(input.marketplace_spend_share),
+        competes_with_aws: Some(input.competes_with_aws),
+        self_serve_credit_usd: Some(input.self_serve_credit_usd.unwrap_or(0)),
+    })?;
+    let owner_partner_id = match caller.principal.actor {
+        Actor::Partner { partner_id } => Some(partner_id),
+        _ => None,
+    };
+    let now = crate::time::now();
+    // Every field is present in a create, so each parsed value is `Some`; `Set` of a default would be a bug.
+    let required = || AppError::Internal("a parsed customer field is missing".into());
+    let row = customer::ActiveModel {
+        legal_name: Set(parsed.legal_name.ok_or_else(required)?),
+        website: Set(parsed.website.ok_or_else(required)?),
+        aws_account_id: Set(parsed.aws_account_id.ok_or_else(required)?),
+        country: Set(parsed.country.ok_or_else(required)?),
+        incorporated: Set(parsed.incorporated.ok_or_else(required)?),
+        funding_stage: Set(parsed.funding_stage.ok_or_else(required)?),
+        engineer_count: Set(parsed.engineer_count.ok_or_else(required)?),
+        months_on_aws: Set(parsed.months_on_aws.ok_or_else(required)?),
+        monthly_aws_spend_usd: Set(parsed.monthly_aws_spend_usd.ok_or_else(required)?),
+        marketplace_spend_share: Set(parsed.marketplace_spend_share.ok_or_else(required)?),
+        competes_with_aws: Set(parsed.competes_with_aws.ok_or_else(required)?),
+        self_serve_credit_usd: Set(parsed.self_serve_credit_usd.ok_or_else(required)?),
+        owner_partner_id: Set(owner_partner_id),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    };
+
+    let tx = super::begin_write(&caller.db).await?;
+    let created = row.insert(&tx.txn).await.map_err(duplicate_account)?;
+    audit::record(
+        &tx.txn,
+        caller,
+        "customer.create",
+        Subject {
+            kind: "Customer",
+            id: created.id,
+        },
+        None,
+        Some(audit_json(&created)),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(created)
+}
+
+/// Updates the given fields of a customer the caller may see (`NOT_FOUND` otherwise). Only fields whose value
+/// changes are written and audited; an update that changes nothing writes nothing and returns the customer as is.
+pub async fn update(
+    caller: &Caller,
+    id: i64,
+    changes: CustomerChanges,
+) -> AppResult<customer::Model> {
+    may_write(caller)?;
+    let parsed = parse_changes(changes)?;
+
+    let tx = super::begin_write(&caller.db).await?;
+    let current = customer::Entity::find_by_id(id)
+        .filter(scope::customers(&caller.principal))
+        .lock_exclusive()
+        .one(&tx.txn)
+        .await?
+        .ok_or(AppError::NotFound)?;
+
+    let mut diff = Changes::default();
+    let mut row: customer::ActiveModel = current.clone().into();
+    if let Some(v) = diff.field("legalName", &current.legal_name, parsed.legal_name) {
+        row.legal_name = Set(v);
+    }
+    if let Some(v) = diff.field("website", &current.website, parsed.website) {
+        row.website = Set(v);
+    }
+    if let Some(v) = diff.field(
+        "awsAccountId",
+        &current.aws_account_id,
+        parsed.aws_account_id,
+    ) {
+        row.aws_account_id = Set(v);
+    }
+    if let Some(v) = diff.field("country", &current.country, parsed.country) {
+        row.country = Set(v);
+    }
+    if let Some(v) = diff.field("incorporated", &current.incorporated, parsed.incorporated) {
+        row.incorporated = Set(v);
+    }
+    if let Some(v) = diff.field("fundingStage", &current.funding_stage, parsed.funding_stage) {
+        row.funding_stage = Set(v);
+    }
+    if let Some(v) = diff.field(
+        "engineerCount",
+        &current.engineer_count,
+        parsed.engineer_count,
+    ) {
+        row.engineer_count = Set(v);
+    }
+    if let Some(v) = diff.field("monthsOnAws", &current.months_on_aws, parsed.months_on_aws) {
+        row.months_on_aws = Set(v);
+    }
+    if let Some(v) = diff.field(
+        "monthlyAwsSpendUsd",
+        &current.monthly_aws_spend_usd,
+        parsed.monthly_aws_spend_usd,
+    ) {
+        row.monthly_aws_spend_usd = Set(v);
+    }
+    if let Some(v) = diff.field(
+        "marketplaceSpendShare",
+        &current.marketplace_spend_share,
+        parsed.marketplace_spend_share,
+    ) {
+        row.marketplace_spend_share = Set(v);
+    }
+    if let Some(v) = diff.field(
+        "competesWithAws",
+        &current.competes_with_aws,
+        parsed.competes_with_aws,
+    ) {
+        row.competes_with_aws = Set(v);
+    }
+    if let Some(v) = diff.field(
+        "selfServeCreditUsd",
+        &current.self_serve_credit_usd,
+        parsed.self_serve_credit_usd,
+    ) {
+        row.self_serve_credit_usd = Set(v);
+    }
+    if diff.is_empty() {
+        return Ok(current);
+    }
+    row.updated_at = Set(crate::time::now());
+    let updated = row.update(&tx.txn).await.map_err(duplicate_account)?;
+    let (before, after) = diff.into_audit();
+    audit::record(
+        &tx.txn,
+        caller,
+        "customer.update",
+        Subject {
+            kind: "Customer",
+            id,
+        },
+        before,
+        after,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(updated)
 }

@@ -6,12 +6,20 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod credentials;
 pub mod customers;
+pub mod eligibility;
+pub mod idempotency;
+pub mod input;
 pub mod opportunities;
 pub mod pagination;
 pub mod partners;
+pub mod review;
 pub mod scope;
+pub mod track_record;
+pub mod users;
 pub mod vc_firms;
+pub mod workflow;
 
 use std::{collections::HashMap, hash::Hash};
 
@@ -24,6 +32,16 @@ use crate::{auth::Principal, error::AppResult};
 pub struct Caller {
     pub db: DatabaseConnection,
     pub principal: Principal,
+    /// The request's id, recorded on the audit events it causes.
+    pub request_id: Option<String>,
+}
+
+/// Whether a database error is a unique-constraint violation (a lost race or a duplicate), as opposed to a fault.
+pub fn is_unique_violation(err: &sea_orm::DbErr) -> bool {
+    matches!(
+        err.sql_err(),
+        Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
+    )
 }
 
 /// Text search patterns are matched literally: `%` and `_` typed by a user are not wildcards.
@@ -60,4 +78,34 @@ pub fn group_by<K: Hash + Eq, V>(
         grouped.entry(key(&row)).or_default().push(row);
     }
     grouped
+}
+
+/// A write transaction. On SQLite, writers in this process also take one lock: a deferred SQLite transaction that
+/// reads and then writes fails with `SQLITE_BUSY` instead of waiting when another writer got there first, so
+/// writers queue here instead. PostgreSQL needs no such lock.
+pub struct WriteTx {
+    pub txn: sea_orm::DatabaseTransaction,
+    _sqlite_writer: Option<tokio::sync::MutexGuard<'static, ()>>,
+}
+
+static SQLITE_WRITER: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+pub async fn begin_write(db: &DatabaseConnection) -> AppResult<WriteTx> {
+    use sea_orm::TransactionTrait;
+    let guard = match db.get_database_backend() {
+        sea_orm::DbBackend::Sqlite => Some(SQLITE_WRITER.lock().await),
+        _ => None,
+    };
+    let txn = db.begin().await?;
+    Ok(WriteTx {
+        txn,
+        _sqlite_writer: guard,
+    })
+}
+
+impl WriteTx {
+    pub async fn commit(self) -> AppResult<()> {
+        self.txn.commit().await?;
+        Ok(())
+    }
 }

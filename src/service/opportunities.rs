@@ -244,3 +244,50 @@ pub async fn get_grant(caller: &Caller, id: i64) -> AppResult<credit_grant::Mode
     record.ok_or(AppError::NotFound)?;
     Ok(grant)
 }
+
+fn expiring(caller: &Caller, within_days: i64) -> AppResult<Select<credit_grant::Entity>> {
+    if !(1..=crate::policy::MAX_EXPIRY_WINDOW_DAYS).contains(&within_days) {
+        return Err(AppError::BadUserInput(format!(
+            "`withinDays` must be between 1 and {}",
+            crate::policy::MAX_EXPIRY_WINDOW_DAYS
+        )));
+    }
+    let now = crate::time::now();
+    Ok(credit_grant::Entity::find()
+        .inner_join(opportunity::Entity)
+        .filter(scope::opportunities(&caller.principal))
+        .filter(credit_grant::Column::ExpiresAt.gt(now))
+        .filter(credit_grant::Column::ExpiresAt.lte(now + chrono::Duration::days(within_days))))
+}
+
+fn soonest_first() -> Ordering<credit_grant::Entity> {
+    Ordering {
+        tag: "expiresAt",
+        column: credit_grant::Column::ExpiresAt,
+        id_column: credit_grant::Column::Id,
+        direction: SortDirection::Asc,
+        key_of: |m| SortKey::Time(m.expires_at),
+        id_of: |m| m.id,
+    }
+}
+
+/// Unexpired grants the caller may see that expire within `within_days`, soonest first: for portals that remind
+/// their customers (DESIGN.md §8).
+pub async fn expiring_grants(
+    caller: &Caller,
+    within_days: i64,
+    page: &PageRequest,
+) -> AppResult<Page<credit_grant::Model>> {
+    paginate(
+        &caller.db,
+        expiring(caller, within_days)?,
+        &soonest_first(),
+        SortKeyKind::Time,
+        page,
+    )
+    .await
+}
+
+pub async fn count_expiring_grants(caller: &Caller, within_days: i64) -> AppResult<u64> {
+    Ok(expiring(caller, within_days)?.count(&caller.db).await?)
+}

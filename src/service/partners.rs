@@ -1,20 +1,31 @@
 //! Partner firms. The directory (name, tier, regions, specialties) is visible to every signed-in caller, as AWS's
-//! own Partner Finder is public; a firm's records and track record are scoped elsewhere.
+//! own Partner Finder is public; a firm's records and track record are scoped elsewhere. Admins create and update
+//! firms (tier changes, regions, specialties).
 
 use std::collections::HashMap;
 
 use entity::{enums::PartnerTier, partner, partner_region, partner_specialty};
 use sea_orm::{
+    ActiveModelTrait,
+    ActiveValue::Set,
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
     QuerySelect, Select,
     sea_query::{Expr, ExprTrait, Func, LikeExpr, Query},
 };
 
 use super::{
-    Caller, like_pattern,
+    Caller,
+    audit::{self, Subject},
+    input::{Changes, FieldErrors},
+    like_pattern,
     pagination::{Ordering, Page, PageRequest, SortDirection, SortKey, SortKeyKind, paginate},
 };
-use crate::error::{AppError, AppResult};
+use crate::{
+    auth::Actor,
+    domain::values::{Invalid, text},
+    error::{AppError, AppResult},
+    policy,
+};
 
 #[derive(Clone, Debug, Default)]
 pub struct PartnerFilter {
@@ -173,4 +184,216 @@ fn labels_by_partner(rows: Vec<(i64, String)>) -> HashMap<i64, Vec<String>> {
         .into_iter()
         .map(|(id, pairs)| (id, pairs.into_iter().map(|(_, label)| label).collect()))
         .collect()
+}
+
+// ---- writes (ADMIN) ------------------------------------------------------------------------------------------------
+
+#[derive(Clone, Debug)]
+pub struct NewPartner {
+    pub name: String,
+    pub tier: PartnerTier,
+    pub regions: Vec<String>,
+    pub specialties: Vec<String>,
+}
+
+/// A partial update: absent fields keep their value; a given region or specialty list replaces the whole set.
+#[derive(Clone, Debug, Default)]
+pub struct PartnerChanges {
+    pub name: Option<String>,
+    pub tier: Option<PartnerTier>,
+    pub regions: Option<Vec<String>>,
+    pub specialties: Option<Vec<String>>,
+}
+
+fn admin_only(caller: &Caller, what: &str) -> AppResult<()> {
+    if caller.principal.actor == Actor::Admin {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden(format!("only admins may {what}")))
+    }
+}
+
+/// Region or specialty labels: trimmed, upper-case, de-duplicated and sorted (they are sets), each non-blank and
+/// short, and not too many.
+fn labels(raw: Vec<String>) -> Result<Vec<String>, Invalid> {
+    if raw.len() > policy::MAX_PARTNER_LABELS {
+        return Err(Invalid {
+            code: "TOO_MANY",
+            message: format!("at most {} entries", policy::MAX_PARTNER_LABELS),
+        });
+    }
+    let mut labels = raw
+        .iter()
+        .map(|label| text(label, policy::MAX_PARTNER_LABEL_CHARS).map(|l| l.to_uppercase()))
+        .collect::<Result<Vec<_>, _>>()?;
+    labels.sort();
+    labels.dedup();
+    Ok(labels)
+}
+
+/// Partner names are unique.
+fn duplicate_name(err: sea_orm::DbErr) -> AppError {
+    if super::is_unique_violation(&err) {
+        AppError::invalid(
+            &["input", "name"],
+            "DUPLICATE_NAME",
+            "a partner firm with this name already exists",
+        )
+    } else {
+        err.into()
+    }
+}
+
+/// Replaces a partner's regions and specialties (when given) inside the caller's transaction.
+async fn replace_labels(
+    txn: &impl ConnectionTrait,
+    partner_id: i64,
+    regions: Option<&[String]>,
+    specialties: Option<&[String]>,
+) -> AppResult<()> {
+    if let Some(regions) = regions {
+        partner_region::Entity::delete_many()
+            .filter(partner_region::Column::PartnerId.eq(partner_id))
+            .exec(txn)
+            .await?;
+        if !regions.is_empty() {
+            partner_region::Entity::insert_many(regions.iter().map(|region| {
+                partner_region::ActiveModel {
+                    partner_id: Set(partner_id),
+                    region: Set(region.clone()),
+                }
+            }))
+            .exec_without_returning(txn)
+            .await?;
+        }
+    }
+    if let Some(specialties) = specialties {
+        partner_specialty::Entity::delete_many()
+            .filter(partner_specialty::Column::PartnerId.eq(partner_id))
+            .exec(txn)
+            .await?;
+        if !specialties.is_empty() {
+            partner_specialty::Entity::insert_many(specialties.iter().map(|specialty| {
+                partner_specialty::ActiveModel {
+                    partner_id: Set(partner_id),
+                    specialty: Set(specialty.clone()),
+                }
+            }))
+            .exec_without_returning(txn)
+            .await?;
+        }
+    }
+    Ok(())
+}
+
+/// Creates a partner firm with its regions and specialties. ADMIN only.
+pub async fn create(caller: &Caller, input: NewPartner) -> AppResult<partner::Model> {
+    admin_only(caller, "create partner firms")?;
+    let mut errors = FieldErrors::default();
+    let name = errors.check("name", text(&input.name, policy::MAX_SHORT_TEXT_CHARS));
+    let regions = errors.check("regions", labels(input.regions));
+    let specialties = errors.check("specialties", labels(input.specialties));
+    errors.finish()?;
+    let (Some(name), Some(regions), Some(specialties)) = (name, regions, specialties) else {
+        return Err(AppError::Internal(
+            "a parsed partner field is missing".into(),
+        ));
+    };
+
+    let now = crate::time::now();
+    let tx = super::begin_write(&caller.db).await?;
+    let firm = partner::ActiveModel {
+        name: Set(name),
+        tier: Set(input.tier),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&tx.txn)
+    .await
+    .map_err(duplicate_name)?;
+    replace_labels(&tx.txn, firm.id, Some(&regions), Some(&specialties)).await?;
+    audit::record(
+        &tx.txn,
+        caller,
+        "partner.create",
+        Subject {
+            kind: "Partner",
+            id: firm.id,
+        },
+        None,
+        Some(serde_json::json!({
+            "name": firm.name,
+            "tier": firm.tier.as_str(),
+            "regions": regions,
+            "specialties": specialties,
+        })),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(firm)
+}
+
+/// Renames a partner firm, changes its tier, or replaces its regions or specialties. ADMIN only. Only changed fields
+/// are written and audited; an update that changes nothing writes nothing.
+pub async fn update(
+    caller: &Caller,
+    id: i64,
+    changes: PartnerChanges,
+) -> AppResult<partner::Model> {
+    admin_only(caller, "update partner firms")?;
+    let mut errors = FieldErrors::default();
+    let name = errors.check_opt("name", changes.name, |raw| {
+        text(&raw, policy::MAX_SHORT_TEXT_CHARS)
+    });
+    let regions = errors.check_opt("regions", changes.regions, labels);
+    let specialties = errors.check_opt("specialties", changes.specialties, labels);
+    errors.finish()?;
+
+    let tx = super::begin_write(&caller.db).await?;
+    let current = partner::Entity::find_by_id(id)
+        .lock_exclusive()
+        .one(&tx.txn)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let current_regions = self::regions(&tx.txn, &[id])
+        .await?
+        .remove(&id)
+        .unwrap_or_default();
+    let current_specialties = self::specialties(&tx.txn, &[id])
+        .await?
+        .remove(&id)
+        .unwrap_or_default();
+
+    let mut diff = Changes::default();
+    let mut row: partner::ActiveModel = current.clone().into();
+    if let Some(v) = diff.field("name", &current.name, name) {
+        row.name = Set(v);
+    }
+    if let Some(v) = diff.field("tier", &current.tier, changes.tier) {
+        row.tier = Set(v);
+    }
+    let regions = diff.field("regions", &current_regions, regions);
+    let specialties = diff.field("specialties", &current_specialties, specialties);
+    if diff.is_empty() {
+        return Ok(current);
+    }
+    row.updated_at = Set(crate::time::now());
+    let updated = row.update(&tx.txn).await.map_err(duplicate_name)?;
+    replace_labels(&tx.txn, id, regions.as_deref(), specialties.as_deref()).await?;
+    let (before, after) = diff.into_audit();
+    audit::record(
+        &tx.txn,
+        caller,
+        "partner.update",
+        Subject {
+            kind: "Partner",
+            id,
+        },
+        before,
+        after,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(updated)
 }

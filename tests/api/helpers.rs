@@ -28,6 +28,8 @@ pub const FOUNDER: &str = "founder@acegate.example.com";
 pub struct TestApp {
     pub router: Router,
     pub state: AppState,
+    /// Access tokens by email, so that `query_as` signs in once per user rather than once per query.
+    tokens: std::sync::Mutex<std::collections::HashMap<String, String>>,
 }
 
 /// A fresh database URL: in-memory SQLite, or a new PostgreSQL database when `TEST_DATABASE_URL` names a server.
@@ -53,6 +55,19 @@ async fn fresh_database() -> String {
     }
 }
 
+/// A fresh database that outlives one application, for restart tests: a SQLite file, or a new PostgreSQL
+/// database when `TEST_DATABASE_URL` is set.
+pub async fn fresh_durable_database() -> String {
+    match std::env::var("TEST_DATABASE_URL") {
+        Ok(url) if !url.is_empty() => fresh_database().await,
+        _ => {
+            let path = std::env::temp_dir()
+                .join(format!("acegate-test-{}.db", uuid::Uuid::new_v4().simple()));
+            format!("sqlite://{}", path.display())
+        }
+    }
+}
+
 pub fn config_for(database_url: &str, extra: &[(&str, &str)]) -> Config {
     let mut vars = vec![("ACEGATE_DATABASE_URL".to_owned(), database_url.to_owned())];
     vars.extend(extra.iter().map(|(k, v)| (k.to_string(), v.to_string())));
@@ -66,13 +81,18 @@ impl TestApp {
     }
 
     pub async fn spawn_with(extra: &[(&str, &str)]) -> Self {
-        let database_url = fresh_database().await;
-        let (app, _) = Application::build(config_for(&database_url, extra))
+        Self::spawn_on(&fresh_database().await, extra).await
+    }
+
+    /// An application on an existing database (a restart when the database was used before).
+    pub async fn spawn_on(database_url: &str, extra: &[(&str, &str)]) -> Self {
+        let (app, _) = Application::build(config_for(database_url, extra))
             .await
             .expect("application builds");
         Self {
             router: app.router(),
             state: app.state,
+            tokens: Default::default(),
         }
     }
 
@@ -126,13 +146,26 @@ impl TestApp {
 
     /// Runs a query as the given demo user and returns `data`, failing the test on any error.
     pub async fn query_as(&self, email: &str, query: &str, variables: Value) -> Value {
-        let token = self.login(email).await;
+        let token = self.token_for(email).await;
         let response = self.graphql(Some(&token), query, variables).await;
         assert!(
             response.get("errors").is_none(),
             "unexpected errors: {response}"
         );
         response["data"].clone()
+    }
+
+    /// An access token for the user, signing in on first use only.
+    pub async fn token_for(&self, email: &str) -> String {
+        if let Some(token) = self.tokens.lock().unwrap().get(email) {
+            return token.clone();
+        }
+        let token = self.login(email).await;
+        self.tokens
+            .lock()
+            .unwrap()
+            .insert(email.to_owned(), token.clone());
+        token
     }
 
     pub fn statements(&self) -> u64 {
@@ -147,4 +180,157 @@ impl TestApp {
 /// The `extensions.code` of the first error of a response.
 pub fn error_code(response: &Value) -> Option<&str> {
     response["errors"][0]["extensions"]["code"].as_str()
+}
+
+/// Helpers of the organisation-side tests (customers, VC firms and attestations, partners and track records), in
+/// their own namespace so that they never collide with other helpers imported by glob.
+pub mod org {
+    use serde_json::{Value, json};
+
+    use super::{ADMIN, TestApp};
+
+    /// Runs `mutation { <field>(input: $input) { <selection> userErrors { field code message } } }` and returns the
+    /// whole response (data and errors).
+    pub async fn send(
+        app: &TestApp,
+        token: &str,
+        field: &str,
+        input_type: &str,
+        input: Value,
+        selection: &str,
+    ) -> Value {
+        let query = format!(
+            "mutation($input: {input_type}!) {{ {field}(input: $input) {{ {selection} userErrors {{ field code message }} }} }}"
+        );
+        app.graphql(Some(token), &query, json!({ "input": input }))
+            .await
+    }
+
+    /// The payload of a mutation that must succeed: no GraphQL errors and no userErrors.
+    pub async fn send_ok(
+        app: &TestApp,
+        token: &str,
+        field: &str,
+        input_type: &str,
+        input: Value,
+        selection: &str,
+    ) -> Value {
+        let response = send(app, token, field, input_type, input, selection).await;
+        assert!(
+            response.get("errors").is_none(),
+            "{field} failed: {response}"
+        );
+        let payload = response["data"][field].clone();
+        assert_eq!(
+            payload["userErrors"],
+            json!([]),
+            "{field} userErrors: {payload}"
+        );
+        payload
+    }
+
+    /// `(field path joined with '.', code)` of every userError of a mutation's payload.
+    pub fn user_errors(response: &Value, field: &str) -> Vec<(String, String)> {
+        response["data"][field]["userErrors"]
+            .as_array()
+            .unwrap_or_else(|| panic!("no payload in {response}"))
+            .iter()
+            .map(|e| {
+                let path = e["field"]
+                    .as_array()
+                    .map(|p| {
+                        p.iter()
+                            .map(|s| s.as_str().unwrap_or_default())
+                            .collect::<Vec<_>>()
+                            .join(".")
+                    })
+                    .unwrap_or_default();
+                (path, e["code"].as_str().unwrap_or_default().to_owned())
+            })
+            .collect()
+    }
+
+    /// The global ID of the one node of `connection` whose name matches `search`, as seen by an admin.
+    async fn find_one(app: &TestApp, connection: &str, name_field: &str, search: &str) -> Value {
+        let query = format!(
+            "query($q: String) {{ {connection}(first: 2, filter: {{ search: $q }}) {{ nodes {{ id {name_field} }} }} }}"
+        );
+        let data = app.query_as(ADMIN, &query, json!({ "q": search })).await;
+        let nodes = data[connection]["nodes"].as_array().unwrap();
+        assert_eq!(
+            nodes.len(),
+            1,
+            "exactly one {connection} node matches {search}: {nodes:?}"
+        );
+        nodes[0]["id"].clone()
+    }
+
+    pub async fn customer_named(app: &TestApp, search: &str) -> Value {
+        find_one(app, "customers", "legalName", search).await
+    }
+
+    pub async fn partner_named(app: &TestApp, search: &str) -> Value {
+        find_one(app, "partners", "name", search).await
+    }
+
+    /// The global ID of the VC firm with exactly this name.
+    pub async fn vc_firm_named(app: &TestApp, name: &str) -> Value {
+        let data = app
+            .query_as(
+                ADMIN,
+                "{ vcFirms(first: 100) { nodes { id name } } }",
+                json!({}),
+            )
+            .await;
+        data["vcFirms"]["nodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["name"] == name)
+            .unwrap_or_else(|| panic!("no VC firm {name}"))["id"]
+            .clone()
+    }
+
+    /// How many customers exist, as an admin counts them.
+    pub async fn customer_count(app: &TestApp) -> i64 {
+        app.query_as(ADMIN, "{ customers { totalCount } }", json!({}))
+            .await["customers"]["totalCount"]
+            .as_i64()
+            .unwrap()
+    }
+
+    /// The attestations of one customer, oldest first, as an admin sees them.
+    pub async fn attestations_of(app: &TestApp, customer: &Value) -> Vec<Value> {
+        let data = app
+            .query_as(
+                ADMIN,
+                "query($id: ID!) { node(id: $id) { ... on Customer { attestations { id round amountUsd closedOn revokedAt revocationReason vcFirm { name } } } } }",
+                json!({ "id": customer }),
+            )
+            .await;
+        data["node"]["attestations"].as_array().unwrap().clone()
+    }
+
+    /// The audit events about one object, newest first: `(action, before, after)`.
+    pub async fn audit_trail(app: &TestApp, subject: &Value) -> Vec<(String, Value, Value)> {
+        let data = app
+            .query_as(
+                ADMIN,
+                "query($id: ID) { auditEvents(first: 100, subjectId: $id) { nodes { action before after } } }",
+                json!({ "id": subject }),
+            )
+            .await;
+        data["auditEvents"]["nodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| {
+                (
+                    e["action"].as_str().unwrap().to_owned(),
+                    e["before"].clone(),
+                    e["after"].clone(),
+                )
+            })
+            .collect()
+    }
 }

@@ -174,3 +174,17 @@ impl CustomerOrder {
         (field, self.direction.into())
     }
 }
+
+/// What a VC learns of a company before attesting it: its ID and legal name, nothing else.
+pub struct CustomerLookup(pub crate::service::vc_firms::CustomerLookup);
+
+#[Object]
+impl CustomerLookup {
+    /// The customer's global ID, to name it in `attestFunding`.
+    async fn id(&self) -> ID {
+        NodeType::Customer.id(self.0.id)
+    }
+    async fn legal_name(&self) -> &str {
+        &self.0.legal_name
+    }
+}

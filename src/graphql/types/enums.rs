@@ -94,6 +94,7 @@ pub enum DecisionKind {
 #[derive(Enum, Copy, Clone, Debug, Eq, PartialEq)]
 #[graphql(remote = "stored::AwsService")]
 pub enum AwsService {
+    #[graphql(name = "EC2")]
     Ec2,
     Ecs,
     Eks,
@@ -129,8 +130,8 @@ impl From<OrderDirection> for crate::service::pagination::SortDirection {
 }
 
 /// The rows of the reviewer checklist (DESIGN.md §5).
-#[derive(Enum, Copy, Clone, Debug, Eq, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Enum, Copy, Clone, Debug, Eq, PartialEq)]
+#[graphql(remote = "crate::domain::eligibility::CheckName")]
 pub enum CheckName {
     RealCompany,
     EligibleSegment,
@@ -144,4 +145,39 @@ pub enum CheckName {
     FilerRights,
     DistinctWorkload,
     MarketplaceShare,
+}
+
+#[derive(Enum, Copy, Clone, Debug, Eq, PartialEq)]
+#[graphql(remote = "crate::domain::eligibility::Outcome")]
+pub enum CheckOutcome {
+    Pass,
+    Warn,
+    Fail,
+}
+
+/// What the viewer can do to a record now (derived from the lifecycle and the viewer's role).
+#[derive(Enum, Copy, Clone, Debug, Eq, PartialEq)]
+pub enum OpportunityAction {
+    Update,
+    Submit,
+    Withdraw,
+    Reply,
+    StartReview,
+    Decide,
+    IssueCredits,
+}
+
+impl From<crate::domain::lifecycle::Action> for OpportunityAction {
+    fn from(action: crate::domain::lifecycle::Action) -> Self {
+        use crate::domain::lifecycle::Action as A;
+        match action {
+            A::Update => Self::Update,
+            A::Submit => Self::Submit,
+            A::Withdraw => Self::Withdraw,
+            A::Reply => Self::Reply,
+            A::StartReview => Self::StartReview,
+            A::Decide(_) => Self::Decide,
+            A::IssueCredits => Self::IssueCredits,
+        }
+    }
 }

@@ -7,6 +7,7 @@ pub mod enums;
 pub mod opportunity;
 pub mod partner;
 pub mod scalars;
+pub mod track_record;
 pub mod user;
 pub mod vc_firm;
 

@@ -6,14 +6,15 @@ use super::{
     customer::Customer,
     dangling,
     enums::{
-        AwsService, CheckName, DecisionKind, EngagementType, FundingSource, OpportunityStatus,
-        OrderDirection, SubmissionPath,
+        AwsService, CheckName, CheckOutcome, DecisionKind, EngagementType, FundingSource,
+        OpportunityAction, OpportunityStatus, OrderDirection, SubmissionPath,
     },
     partner::Partner,
     user::User,
     vc_firm::VcFirm,
 };
 use crate::{
+    domain::lifecycle,
     error::AppError,
     graphql::{
         connection::{ConnectionTotals, PagedConnection, connection},
@@ -21,8 +22,10 @@ use crate::{
         ids::{self, NodeType},
     },
     service::{
+        eligibility,
         opportunities::{self as service, OpportunityOrderField as Field},
         pagination::{PageRequest, SortDirection},
+        workflow,
     },
 };
 
@@ -148,6 +151,35 @@ impl Opportunity {
     async fn version(&self) -> i32 {
         self.0.version
     }
+    /// What the viewer can do to this record now, derived from its status and the viewer's role, so that a portal
+    /// never re-implements the lifecycle.
+    async fn available_actions(&self, ctx: &Context<'_>) -> Result<Vec<OpportunityAction>> {
+        let party = workflow::party(caller(ctx)?, &self.0);
+        Ok(lifecycle::available(self.0.status, party)
+            .into_iter()
+            .map(Into::into)
+            .collect())
+    }
+    /// The reviewer checklist, computed now: one row per check with the reason, and a recommendation.
+    async fn eligibility(&self, ctx: &Context<'_>) -> Result<EligibilityReport> {
+        let caller = caller(ctx)?;
+        let lines = loaders(ctx)?
+            .consumption_lines
+            .load_one(self.0.id)
+            .await?
+            .unwrap_or_default();
+        let consumption: Vec<_> = lines.iter().map(|l| (l.service, l.monthly_usd)).collect();
+        let report = eligibility::evaluate(
+            &caller.db,
+            eligibility::Candidate {
+                record: &self.0,
+                consumption: &consumption,
+            },
+            crate::time::now(),
+        )
+        .await?;
+        Ok(EligibilityReport::from(report))
+    }
     /// The review decisions, oldest first.
     async fn decisions(&self, ctx: &Context<'_>) -> Result<Vec<ReviewDecision>> {
         let rows = loaders(ctx)?
@@ -190,6 +222,39 @@ impl Opportunity {
     }
 }
 
+/// The checklist of a record: every check with its outcome and the sentence that explains it.
+#[derive(SimpleObject)]
+pub struct EligibilityReport {
+    pub checks: Vec<CheckResult>,
+    pub recommended_decision: DecisionKind,
+    pub recommended_amount_usd: i64,
+}
+
+#[derive(SimpleObject)]
+pub struct CheckResult {
+    pub check: CheckName,
+    pub outcome: CheckOutcome,
+    pub detail: String,
+}
+
+impl From<crate::domain::eligibility::Report> for EligibilityReport {
+    fn from(report: crate::domain::eligibility::Report) -> Self {
+        Self {
+            checks: report
+                .checks
+                .into_iter()
+                .map(|c| CheckResult {
+                    check: c.check.into(),
+                    outcome: c.outcome.into(),
+                    detail: c.detail,
+                })
+                .collect(),
+            recommended_decision: report.recommended_decision.into(),
+            recommended_amount_usd: report.recommended_amount_usd,
+        }
+    }
+}
+
 /// One AWS service of the projected consumption, with its monthly spend.
 #[derive(SimpleObject)]
 pub struct ConsumptionLine {
@@ -214,13 +279,14 @@ impl ReviewDecision {
     }
     /// The checklist rows the reviewer cites.
     async fn reasons(&self) -> Result<Vec<CheckName>> {
-        serde_json::from_value(self.0.reasons.clone()).map_err(|e| {
-            AppError::Internal(format!(
-                "decision {} has unreadable reasons: {e}",
-                self.0.id
-            ))
-            .into()
-        })
+        let names: Vec<crate::domain::eligibility::CheckName> =
+            serde_json::from_value(self.0.reasons.clone()).map_err(|e| {
+                AppError::Internal(format!(
+                    "decision {} has unreadable reasons: {e}",
+                    self.0.id
+                ))
+            })?;
+        Ok(names.into_iter().map(Into::into).collect())
     }
     async fn comment(&self) -> &str {
         &self.0.comment

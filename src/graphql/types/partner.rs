@@ -2,12 +2,19 @@ use async_graphql::{Context, ID, InputObject, Object, Result};
 use entity::partner;
 
 use super::{
-    enums::{OrderDirection, PartnerTier},
+    enums::{FundingSource, OrderDirection, PartnerTier},
     opportunity::{OpportunityConnection, OpportunityFilter, opportunity_connection},
+    scalars::Date,
+    track_record::{CloseRatePoint, TrackRecord},
 };
 use crate::{
-    graphql::{context::loaders, ids::NodeType},
-    service::{pagination::PageRequest, partners::PartnerOrderField as Field},
+    domain::values::Month,
+    error::AppError,
+    graphql::{
+        context::{caller, loaders},
+        ids::NodeType,
+    },
+    service::{pagination::PageRequest, partners::PartnerOrderField as Field, track_record},
 };
 
 /// An AWS partner firm (Select, Advanced or Premier tier) that files records for its customers.
@@ -40,6 +47,37 @@ impl Partner {
             .await?
             .unwrap_or_default())
     }
+    /// The firm's close rate over the trailing 12 calendar months (the current month and the 11 before it, UTC) and
+    /// the scrutiny it earns. Only the firm's own users and AWS-side staff may read it; anyone else gets `NOT_FOUND`.
+    async fn track_record(&self, ctx: &Context<'_>) -> Result<TrackRecord> {
+        let record = loaders(ctx)?
+            .track_records
+            .load_one(self.0.id)
+            .await?
+            .ok_or_else(|| AppError::NotFound.into_graphql())?;
+        Ok(TrackRecord(record))
+    }
+    /// The firm's history month by month, oldest first, imported and live figures merged: records submitted in a
+    /// month, and records approved or rejected in it. `from` and `to` name months (any date in the month),
+    /// inclusive. With a `fundingSource`, one point per month for that source; without, one point per month summed
+    /// over all sources (`fundingSource` null). Months without figures have no point. Visible like `trackRecord`.
+    async fn close_rate_history(
+        &self,
+        ctx: &Context<'_>,
+        from: Option<Date>,
+        to: Option<Date>,
+        funding_source: Option<FundingSource>,
+    ) -> Result<Vec<CloseRatePoint>> {
+        let points = track_record::history(
+            caller(ctx)?,
+            self.0.id,
+            from.map(month_of),
+            to.map(month_of),
+            funding_source.map(Into::into),
+        )
+        .await?;
+        Ok(points.into_iter().map(CloseRatePoint).collect())
+    }
     /// The firm's records that the viewer may see.
     async fn opportunities(
         &self,
@@ -60,6 +98,15 @@ impl Partner {
     }
     async fn updated_at(&self) -> chrono::DateTime<chrono::Utc> {
         self.0.updated_at
+    }
+}
+
+/// The month a `Date` argument names.
+fn month_of(date: Date) -> Month {
+    use chrono::Datelike;
+    Month {
+        year: date.0.year(),
+        month: date.0.month(),
     }
 }
 

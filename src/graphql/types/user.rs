@@ -1,8 +1,14 @@
 use async_graphql::{Context, ID, Object, Result};
-use entity::user;
+use entity::{api_key, user};
 
 use super::{customer::Customer, dangling, enums::Role, partner::Partner, vc_firm::VcFirm};
-use crate::graphql::{context::loaders, ids::NodeType};
+use crate::{
+    graphql::{
+        context::{caller, loaders},
+        ids::NodeType,
+    },
+    service,
+};
 
 /// A person (or machine client) who signs in. Password hashes and other secrets are never fields.
 pub struct User(pub user::Model);
@@ -62,5 +68,40 @@ impl User {
     }
     async fn created_at(&self) -> chrono::DateTime<chrono::Utc> {
         self.0.created_at
+    }
+    /// The user's API keys, newest first; visible to the user itself and to admins (empty otherwise).
+    async fn api_keys(&self, ctx: &Context<'_>) -> Result<Vec<ApiKey>> {
+        let keys = service::credentials::api_keys_of(caller(ctx)?, self.0.id).await?;
+        Ok(keys.into_iter().map(ApiKey).collect())
+    }
+}
+
+/// A machine client's credential. Acts as its user, with that user's role and scope; the secret itself is only
+/// ever shown once, at creation.
+pub struct ApiKey(pub api_key::Model);
+
+#[Object]
+impl ApiKey {
+    pub async fn id(&self) -> ID {
+        NodeType::ApiKey.id(self.0.id)
+    }
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    /// The public part of the key (`ak_<prefix>_…`), to tell keys apart.
+    async fn prefix(&self) -> &str {
+        &self.0.prefix
+    }
+    async fn created_at(&self) -> chrono::DateTime<chrono::Utc> {
+        self.0.created_at
+    }
+    async fn expires_at(&self) -> Option<chrono::DateTime<chrono::Utc>> {
+        self.0.expires_at
+    }
+    async fn last_used_at(&self) -> Option<chrono::DateTime<chrono::Utc>> {
+        self.0.last_used_at
+    }
+    async fn revoked_at(&self) -> Option<chrono::DateTime<chrono::Utc>> {
+        self.0.revoked_at
     }
 }

@@ -1,0 +1,300 @@
+//! Filing and reviewing opportunity records.
+
+use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object, Result, SimpleObject};
+
+use crate::{
+    error::{AppError, UserError, payload_parts},
+    graphql::{
+        context::caller,
+        ids::{self, NodeType},
+        types::{
+            enums::{AwsService, CheckName, DecisionKind, EngagementType, FundingSource},
+            opportunity::{CreditGrant, Opportunity},
+        },
+    },
+    service::{
+        review::{self, Decision},
+        workflow::{self, NewOpportunity, OpportunityChanges, Submission},
+    },
+};
+
+#[derive(InputObject, Clone)]
+pub struct ConsumptionLineInput {
+    pub service: AwsService,
+    pub monthly_usd: i64,
+}
+
+fn lines(input: Vec<ConsumptionLineInput>) -> Vec<(entity::enums::AwsService, i64)> {
+    input
+        .into_iter()
+        .map(|l| (l.service.into(), l.monthly_usd))
+        .collect()
+}
+
+#[derive(InputObject)]
+pub struct CreateOpportunityInput {
+    pub customer_id: ID,
+    pub funding_source: FundingSource,
+    pub engagement_type: EngagementType,
+    pub workload_name: String,
+    pub use_case: String,
+    pub scope_of_work: String,
+    pub projected_consumption: Vec<ConsumptionLineInput>,
+    pub estimated_annual_deal_usd: i64,
+    pub requested_amount_usd: i64,
+    /// The filer's own CRM reference (up to 64 characters).
+    pub partner_reference: Option<String>,
+    /// A retry with the same key and input returns the first record; another input with the key is a CONFLICT.
+    pub idempotency_key: Option<String>,
+}
+
+/// A partial update: omitted fields stay as they are.
+#[derive(InputObject)]
+pub struct UpdateOpportunityInput {
+    pub id: ID,
+    pub expected_version: i32,
+    pub funding_source: Option<FundingSource>,
+    pub engagement_type: Option<EngagementType>,
+    pub workload_name: Option<String>,
+    pub use_case: Option<String>,
+    pub scope_of_work: Option<String>,
+    pub projected_consumption: Option<Vec<ConsumptionLineInput>>,
+    pub estimated_annual_deal_usd: Option<i64>,
+    pub requested_amount_usd: Option<i64>,
+    /// Null clears it.
+    pub partner_reference: MaybeUndefined<String>,
+    /// The customer's website, which a clarification may ask to correct.
+    pub customer_website: Option<String>,
+}
+
+#[derive(InputObject)]
+pub struct SubmitOpportunityInput {
+    pub id: ID,
+    pub expected_version: i32,
+    /// Check everything and return the eligibility report and userErrors, changing nothing.
+    pub dry_run: Option<bool>,
+}
+
+#[derive(InputObject)]
+pub struct WithdrawOpportunityInput {
+    pub id: ID,
+    pub expected_version: i32,
+}
+
+#[derive(InputObject)]
+pub struct ReplyToClarificationInput {
+    pub id: ID,
+    pub expected_version: i32,
+    /// The answer to the reviewer's question; the record goes back to SUBMITTED.
+    pub body: String,
+}
+
+#[derive(InputObject)]
+pub struct StartReviewInput {
+    pub id: ID,
+    pub expected_version: i32,
+}
+
+#[derive(InputObject)]
+pub struct DecideOpportunityInput {
+    pub id: ID,
+    pub expected_version: i32,
+    pub decision: DecisionKind,
+    /// The reduced award, for APPROVE_REDUCED.
+    pub amount_usd: Option<i64>,
+    /// The checks a rejection (or any decision) rests on.
+    pub reasons: Option<Vec<CheckName>>,
+    /// The reviewer's note; for REQUEST_CLARIFICATION, the question to the filer.
+    pub comment: Option<String>,
+}
+
+#[derive(InputObject)]
+pub struct IssueCreditsInput {
+    pub opportunity_id: ID,
+    pub idempotency_key: Option<String>,
+}
+
+#[derive(SimpleObject)]
+pub struct OpportunityPayload {
+    pub opportunity: Option<Opportunity>,
+    pub user_errors: Vec<UserError>,
+}
+
+#[derive(SimpleObject)]
+pub struct IssueCreditsPayload {
+    pub credit_grant: Option<CreditGrant>,
+    pub user_errors: Vec<UserError>,
+}
+
+fn record_payload(
+    result: Result<entity::opportunity::Model, AppError>,
+) -> Result<OpportunityPayload> {
+    let (record, user_errors) = payload_parts(result)?;
+    Ok(OpportunityPayload {
+        opportunity: record.map(Opportunity),
+        user_errors,
+    })
+}
+
+/// A submission always returns the record, so that a refused or dry-run submission still shows its eligibility.
+fn submission_payload(result: Result<Submission, AppError>) -> Result<OpportunityPayload> {
+    match payload_parts(result)? {
+        (Some(submission), _) => Ok(OpportunityPayload {
+            opportunity: Some(Opportunity(submission.record)),
+            user_errors: submission.errors,
+        }),
+        (None, user_errors) => Ok(OpportunityPayload {
+            opportunity: None,
+            user_errors,
+        }),
+    }
+}
+
+fn record_id(id: &ID, field: &str) -> Result<i64> {
+    Ok(ids::expect(id, NodeType::Opportunity, field)?)
+}
+
+#[derive(Default)]
+pub struct OpportunityMutation;
+
+#[Object]
+impl OpportunityMutation {
+    /// Creates a DRAFT record for a customer the filer works with.
+    async fn create_opportunity(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateOpportunityInput,
+    ) -> Result<OpportunityPayload> {
+        let caller = caller(ctx)?;
+        let new = NewOpportunity {
+            customer_id: ids::expect(&input.customer_id, NodeType::Customer, "input.customerId")?,
+            funding_source: input.funding_source.into(),
+            engagement_type: input.engagement_type.into(),
+            workload_name: input.workload_name,
+            use_case: input.use_case,
+            scope_of_work: input.scope_of_work,
+            consumption: lines(input.projected_consumption),
+            estimated_annual_deal_usd: input.estimated_annual_deal_usd,
+            requested_amount_usd: input.requested_amount_usd,
+            partner_reference: input.partner_reference,
+        };
+        record_payload(workflow::create(caller, new, input.idempotency_key.as_deref()).await)
+    }
+
+    /// Edits a DRAFT (anything) or an ACTION_REQUIRED record (what a clarification may touch).
+    async fn update_opportunity(
+        &self,
+        ctx: &Context<'_>,
+        input: UpdateOpportunityInput,
+    ) -> Result<OpportunityPayload> {
+        let caller = caller(ctx)?;
+        let id = record_id(&input.id, "input.id")?;
+        let changes = OpportunityChanges {
+            funding_source: input.funding_source.map(Into::into),
+            engagement_type: input.engagement_type.map(Into::into),
+            workload_name: input.workload_name,
+            use_case: input.use_case,
+            scope_of_work: input.scope_of_work,
+            consumption: input.projected_consumption.map(lines),
+            estimated_annual_deal_usd: input.estimated_annual_deal_usd,
+            requested_amount_usd: input.requested_amount_usd,
+            partner_reference: match input.partner_reference {
+                MaybeUndefined::Undefined => None,
+                MaybeUndefined::Null => Some(None),
+                MaybeUndefined::Value(v) => Some(Some(v)),
+            },
+            customer_website: input.customer_website,
+        };
+        record_payload(workflow::update(caller, id, input.expected_version, changes).await)
+    }
+
+    /// Submits a DRAFT for review; `dryRun` only checks. A hard checklist failure refuses it, naming the check.
+    async fn submit_opportunity(
+        &self,
+        ctx: &Context<'_>,
+        input: SubmitOpportunityInput,
+    ) -> Result<OpportunityPayload> {
+        let caller = caller(ctx)?;
+        let id = record_id(&input.id, "input.id")?;
+        submission_payload(
+            workflow::submit(
+                caller,
+                id,
+                input.expected_version,
+                input.dry_run.unwrap_or(false),
+            )
+            .await,
+        )
+    }
+
+    async fn withdraw_opportunity(
+        &self,
+        ctx: &Context<'_>,
+        input: WithdrawOpportunityInput,
+    ) -> Result<OpportunityPayload> {
+        let caller = caller(ctx)?;
+        let id = record_id(&input.id, "input.id")?;
+        record_payload(workflow::withdraw(caller, id, input.expected_version).await)
+    }
+
+    /// Answers a clarification request and resubmits the record.
+    async fn reply_to_clarification(
+        &self,
+        ctx: &Context<'_>,
+        input: ReplyToClarificationInput,
+    ) -> Result<OpportunityPayload> {
+        let caller = caller(ctx)?;
+        let id = record_id(&input.id, "input.id")?;
+        submission_payload(workflow::reply(caller, id, input.expected_version, &input.body).await)
+    }
+
+    /// REVIEWER: takes a SUBMITTED record into review.
+    async fn start_review(
+        &self,
+        ctx: &Context<'_>,
+        input: StartReviewInput,
+    ) -> Result<OpportunityPayload> {
+        let caller = caller(ctx)?;
+        let id = record_id(&input.id, "input.id")?;
+        record_payload(review::start_review(caller, id, input.expected_version).await)
+    }
+
+    /// REVIEWER: approves (in full or reduced), asks for clarification, or rejects.
+    async fn decide_opportunity(
+        &self,
+        ctx: &Context<'_>,
+        input: DecideOpportunityInput,
+    ) -> Result<OpportunityPayload> {
+        let caller = caller(ctx)?;
+        let id = record_id(&input.id, "input.id")?;
+        let decision = Decision {
+            kind: input.decision.into(),
+            amount_usd: input.amount_usd,
+            reasons: input
+                .reasons
+                .unwrap_or_default()
+                .into_iter()
+                .map(Into::into)
+                .collect(),
+            comment: input.comment,
+        };
+        record_payload(review::decide(caller, id, input.expected_version, decision).await)
+    }
+
+    /// REVIEWER: issues the awarded credits of an APPROVED record to the customer's AWS account.
+    async fn issue_credits(
+        &self,
+        ctx: &Context<'_>,
+        input: IssueCreditsInput,
+    ) -> Result<IssueCreditsPayload> {
+        let caller = caller(ctx)?;
+        let id = record_id(&input.opportunity_id, "input.opportunityId")?;
+        let (grant, user_errors) = payload_parts(
+            review::issue_credits(caller, id, input.idempotency_key.as_deref()).await,
+        )?;
+        Ok(IssueCreditsPayload {
+            credit_grant: grant.map(CreditGrant),
+            user_errors,
+        })
+    }
+}
