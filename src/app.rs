@@ -1,35 +1,45 @@
-//! Building the application (database, schema, router) once, for `main` and for the tests alike, and serving it.
+//! Building the application (database, schema, router) once, for `main` and for the tests alike, and serving it
+//! with graceful shutdown.
+//!
+//! [`Application::build`] connects, migrates and loads demo data before it returns (the tests rely on that).
+//! [`run`], used by `main`, starts listening at once instead and builds the application in the background,
+//! retrying while the database is late or down; meanwhile a stand-in answers `/healthz` 200, `/readyz` 503 and
+//! everything else 503.
 
-use std::{net::SocketAddr, sync::Arc, time::Duration};
+use std::{
+    future::Future,
+    net::SocketAddr,
+    sync::{Arc, OnceLock},
+    time::Duration,
+};
 
-use async_graphql::{ErrorExtensions, ParseRequestError};
-use async_graphql_axum::{GraphQLRequest, GraphQLResponse};
 use axum::{
-    Json, Router,
-    extract::State,
-    http::{HeaderMap, StatusCode, header},
-    response::{Html, IntoResponse, Response},
+    Router,
+    extract::{Request, State},
+    http::{StatusCode, header},
     routing::get,
 };
-use sea_orm::{ConnectionTrait, DatabaseConnection};
-use tower_http::{
-    request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
-    trace::TraceLayer,
-};
+use sea_orm::DatabaseConnection;
 
 use crate::{
     auth::token::TokenService,
-    config::Config,
+    config::{Config, Secret},
     db::{self, DbMetrics},
     demo,
     error::AppError,
+    events::EventBus,
     graphql::{
         self, AppSchema,
-        loaders::Loaders,
-        mutation::{ClientIp, LoginLimiter},
+        limits::Protections,
+        mutation::{InquiryLimiter, LoginLimiter},
+    },
+    http::{
+        self, Ops,
+        graphql::Guard,
+        layers::{self, LayerSettings},
+        ops::{self as ops_routes, NotReady},
     },
     ratelimit::Limiter,
-    service::{self, Caller},
 };
 
 #[derive(Clone)]
@@ -39,6 +49,14 @@ pub struct AppState {
     pub tokens: TokenService,
     pub playground: bool,
     pub db_metrics: Arc<DbMetrics>,
+    pub events: EventBus,
+    /// Metrics and the shutdown flag, shared with the stand-in that answers while the application starts.
+    pub ops: Arc<Ops>,
+    /// Request limits and rate limiters of the GraphQL endpoint.
+    pub guard: Arc<Guard>,
+    pub metrics_token: Option<Secret>,
+    pub database_max_connections: u32,
+    layer_settings: LayerSettings,
 }
 
 pub struct Application {
@@ -67,10 +85,15 @@ pub enum DemoData {
 impl Application {
     /// Connects, migrates and (in development, on an empty database) loads the demo data.
     pub async fn build(config: Config) -> Result<(Self, DemoData), StartupError> {
+        Self::build_with(config, Arc::new(Ops::default())).await
+    }
+
+    async fn build_with(config: Config, ops: Arc<Ops>) -> Result<(Self, DemoData), StartupError> {
         let db_metrics = Arc::new(DbMetrics::default());
-        let db = db::connect(
+        let db = db::open(
             &config.database_url,
             config.database_max_connections,
+            config.limits.statement_timeout,
             db_metrics.clone(),
         )
         .await?;
@@ -83,6 +106,7 @@ impl Application {
             DemoData::AlreadyPresent
         };
         let tokens = TokenService::new(config.jwt.clone());
+        let events = EventBus::start(&db, &config.database_url).await?;
         let login_limiter = LoginLimiter(Limiter::new(
             config.login_attempts_per_ip_per_minute,
             Duration::from_secs(60),
@@ -90,7 +114,17 @@ impl Application {
         let mut builder = graphql::builder()
             .data(db.clone())
             .data(tokens.clone())
-            .data(login_limiter);
+            .data(login_limiter)
+            .data(InquiryLimiter(Limiter::new(
+                config.inquiries_per_ip_per_minute,
+                Duration::from_secs(60),
+            )))
+            .data(events.clone())
+            .extension(Protections {
+                limits: config.limits.query,
+                introspection_enabled: config.introspection,
+                gate_anonymous: !config.is_development(),
+            });
         if !config.introspection {
             builder = builder.disable_introspection().disable_suggestions();
         }
@@ -100,6 +134,12 @@ impl Application {
             tokens,
             playground: config.introspection,
             db_metrics,
+            events,
+            ops,
+            guard: Arc::new(Guard::new(config.limits.clone())),
+            metrics_token: config.metrics_token.clone(),
+            database_max_connections: config.database_max_connections,
+            layer_settings: layer_settings(&config),
         };
         Ok((Self { state, config }, demo))
     }
@@ -110,26 +150,173 @@ impl Application {
 
     /// Serves until SIGINT/SIGTERM, then lets in-flight requests finish.
     pub async fn serve(self, listener: tokio::net::TcpListener) -> std::io::Result<()> {
+        let ops = self.state.ops.clone();
+        let (drain, grace) = (self.config.shutdown_drain, self.config.shutdown_grace);
         let router = self.router();
-        axum::serve(
-            listener,
-            router.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .with_graceful_shutdown(shutdown_signal())
-        .await
+        serve_router(listener, router, ops, shutdown_signal(), drain, grace).await
+    }
+
+    /// Serves until `shutdown` completes; then readiness fails, the listener closes and in-flight requests
+    /// finish (for tests, which cannot send themselves a signal).
+    pub async fn serve_until(
+        self,
+        listener: tokio::net::TcpListener,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
+        let ops = self.state.ops.clone();
+        let (drain, grace) = (self.config.shutdown_drain, self.config.shutdown_grace);
+        let router = self.router();
+        serve_router(listener, router, ops, shutdown, drain, grace).await
+    }
+}
+
+fn layer_settings(config: &Config) -> LayerSettings {
+    LayerSettings {
+        cors_origins: config.cors_origins.clone(),
+        max_headers: config.limits.max_headers,
+        max_header_bytes: config.limits.max_header_bytes,
     }
 }
 
 pub fn router(state: AppState) -> Router {
-    Router::new()
-        .route("/graphql", get(graphql_handler).post(graphql_handler))
-        .route("/", get(playground))
-        .route("/healthz", get(|| async { "ok" }))
-        .route("/readyz", get(readyz))
-        .layer(PropagateRequestIdLayer::x_request_id())
-        .layer(TraceLayer::new_for_http())
-        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
-        .with_state(state)
+    let ops = state.ops.clone();
+    let settings = state.layer_settings.clone();
+    let routes = Router::new()
+        .route(
+            "/graphql",
+            get(http::graphql::handler).post(http::graphql::handler),
+        )
+        .route("/graphql/ws", get(crate::ws::handler))
+        .merge(crate::playground::routes())
+        .route("/healthz", get(ops_routes::healthz))
+        .route("/readyz", get(ops_routes::readyz))
+        .route("/metrics", get(ops_routes::metrics))
+        .with_state(state);
+    layers::apply(routes, ops, &settings)
+}
+
+/// Listens at once and builds the application in the background, retrying (with back-off) while the database
+/// is late or down; `on_ready` runs once it is built. Serves until SIGINT/SIGTERM.
+pub async fn run(
+    config: Config,
+    listener: tokio::net::TcpListener,
+    on_ready: impl FnOnce(&Application, DemoData) + Send + 'static,
+) -> std::io::Result<()> {
+    let ops = Arc::new(Ops::default());
+    let slot: Arc<OnceLock<Router>> = Arc::new(OnceLock::new());
+    let stand_in = layers::apply(
+        Router::new()
+            .route("/healthz", get(ops_routes::healthz))
+            .route(
+                "/readyz",
+                get(|State(ops): State<Arc<Ops>>| async move {
+                    ops_routes::not_ready_response(if ops.shutting_down() {
+                        NotReady::ShuttingDown
+                    } else {
+                        NotReady::Starting
+                    })
+                }),
+            )
+            .fallback(|| async {
+                let body = serde_json::json!({ "errors": [{
+                    "message": "the service is starting: the database is not ready yet",
+                    "extensions": { "code": "INTERNAL" },
+                }] });
+                (
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    [
+                        (header::CONTENT_TYPE, "application/json"),
+                        (header::RETRY_AFTER, "5"),
+                    ],
+                    body.to_string(),
+                )
+            })
+            .with_state(ops.clone()),
+        ops.clone(),
+        &layer_settings(&config),
+    );
+    let (drain, grace) = (config.shutdown_drain, config.shutdown_grace);
+
+    let booting = {
+        let (slot, ops) = (slot.clone(), ops.clone());
+        tokio::spawn(async move {
+            let mut backoff = Duration::from_millis(500);
+            loop {
+                match Application::build_with(config.clone(), ops.clone()).await {
+                    Ok((app, demo)) => {
+                        on_ready(&app, demo);
+                        let _ = slot.set(app.router());
+                        tracing::info!("ready");
+                        return;
+                    }
+                    Err(err) => {
+                        tracing::warn!(error = %err, retry_in_ms = backoff.as_millis() as u64, "start-up: database not ready");
+                        tokio::time::sleep(backoff).await;
+                        backoff = (backoff * 2).min(Duration::from_secs(10));
+                    }
+                }
+                if ops.shutting_down() {
+                    return;
+                }
+            }
+        })
+    };
+
+    let dispatch = {
+        let slot = slot.clone();
+        tower::service_fn(move |request: Request| {
+            let router = slot.get().cloned().unwrap_or_else(|| stand_in.clone());
+            tower::ServiceExt::oneshot(router, request)
+        })
+    };
+    let router = Router::new().fallback_service(dispatch);
+    let result = serve_router(listener, router, ops, shutdown_signal(), drain, grace).await;
+    booting.abort();
+    result
+}
+
+/// Serves `router` until `shutdown`; then fails readiness for `drain`, stops accepting connections and waits up
+/// to `grace` for in-flight requests (and open subscriptions), then returns.
+async fn serve_router(
+    listener: tokio::net::TcpListener,
+    router: Router,
+    ops: Arc<Ops>,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+    drain: Duration,
+    grace: Duration,
+) -> std::io::Result<()> {
+    let stopping = Arc::new(tokio::sync::Notify::new());
+    let graceful = {
+        let (ops, stopping) = (ops.clone(), stopping.clone());
+        async move {
+            shutdown.await;
+            ops.begin_shutdown();
+            tracing::info!(
+                drain_ms = drain.as_millis() as u64,
+                "shutting down: readiness fails; finishing in-flight requests"
+            );
+            tokio::time::sleep(drain).await;
+            stopping.notify_one();
+        }
+    };
+    let server = axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(graceful);
+    tokio::select! {
+        result = std::future::IntoFuture::into_future(server) => {
+            tracing::info!("stopped");
+            result
+        }
+        _ = async {
+            stopping.notified().await;
+            tokio::time::sleep(grace).await;
+        } => {
+            tracing::warn!(grace_ms = grace.as_millis() as u64, "stopped with connections still open after the grace period");
+            Ok(())
+        }
+    }
 }
 
 async fn shutdown_signal() {
@@ -148,124 +335,4 @@ async fn shutdown_signal() {
     #[cfg(not(unix))]
     let terminate = std::future::pending::<()>();
     tokio::select! { _ = ctrl_c => {}, _ = terminate => {} }
-    tracing::info!("shutting down: finishing in-flight requests");
 }
-
-/// A request body that is not a GraphQL request: a typed error, never the parser's internals.
-pub struct BadGraphQLRequest(ParseRequestError);
-
-impl From<ParseRequestError> for BadGraphQLRequest {
-    fn from(err: ParseRequestError) -> Self {
-        Self(err)
-    }
-}
-
-impl IntoResponse for BadGraphQLRequest {
-    fn into_response(self) -> Response {
-        let (status, message) = match self.0 {
-            ParseRequestError::PayloadTooLarge => {
-                (StatusCode::PAYLOAD_TOO_LARGE, "request body too large")
-            }
-            ParseRequestError::UnsupportedBatch => (
-                StatusCode::BAD_REQUEST,
-                "batched requests are not supported",
-            ),
-            _ => (
-                StatusCode::BAD_REQUEST,
-                "the request is not a valid GraphQL request",
-            ),
-        };
-        let body = serde_json::json!({ "errors": [{ "message": message, "extensions": { "code": "BAD_REQUEST" } }] });
-        (status, Json(body)).into_response()
-    }
-}
-
-/// Extracts the caller from `Authorization`. No header is an anonymous request; a header that does not verify is
-/// refused outright rather than silently treated as anonymous.
-/// Extracts the caller from `Authorization`: `Bearer <access token>` or `ApiKey <key>`. No header is an anonymous
-/// request; a credential that does not verify is refused outright rather than silently treated as anonymous.
-async fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<Option<Caller>, AppError> {
-    let Some(value) = headers.get(header::AUTHORIZATION) else {
-        return Ok(None);
-    };
-    let value = value.to_str().map_err(|_| AppError::Unauthenticated)?;
-    let (scheme, credential) = value.split_once(' ').ok_or(AppError::Unauthenticated)?;
-    let principal = if scheme.eq_ignore_ascii_case("bearer") {
-        let token = state
-            .tokens
-            .verify_access_token(credential.trim())
-            .ok_or(AppError::Unauthenticated)?;
-        service::accounts::principal_for(&state.db, token).await?
-    } else if scheme.eq_ignore_ascii_case("apikey") {
-        service::credentials::principal_for_api_key(&state.db, credential).await?
-    } else {
-        None
-    };
-    let principal = principal.ok_or(AppError::Unauthenticated)?;
-    let request_id = headers
-        .get("x-request-id")
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned);
-    Ok(Some(Caller {
-        db: state.db.clone(),
-        principal,
-        request_id,
-    }))
-}
-
-fn client_ip(request: &axum::extract::Request) -> ClientIp {
-    let ip = request
-        .extensions()
-        .get::<axum::extract::ConnectInfo<SocketAddr>>()
-        .map(|info| info.0.ip().to_string())
-        .unwrap_or_else(|| "unknown".into());
-    ClientIp(ip)
-}
-
-async fn graphql_handler(
-    State(state): State<AppState>,
-    request: axum::extract::Request,
-) -> Response {
-    use axum::extract::FromRequest;
-    let ip = client_ip(&request);
-    let headers = request.headers().clone();
-    let request = match GraphQLRequest::<BadGraphQLRequest>::from_request(request, &state).await {
-        Ok(request) => request,
-        Err(rejection) => return rejection.into_response(),
-    };
-    let mut request = request.into_inner().data(ip);
-    match authenticate(&state, &headers).await {
-        Ok(Some(caller)) => {
-            request = request.data(Loaders::new(&caller)).data(caller);
-        }
-        Ok(None) => {}
-        Err(err) => {
-            let code = err.code();
-            let error = async_graphql::Error::new(err.message())
-                .extend_with(|_, ext| ext.set("code", code))
-                .into_server_error(async_graphql::Pos::default());
-            return GraphQLResponse::from(async_graphql::Response::from_errors(vec![error]))
-                .into_response();
-        }
-    }
-    GraphQLResponse::from(state.schema.execute(request).await).into_response()
-}
-
-async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
-    match state.db.execute_unprepared("SELECT 1").await {
-        Ok(_) => (StatusCode::OK, "ready"),
-        Err(err) => {
-            tracing::warn!(error = %err, "database not reachable");
-            (StatusCode::SERVICE_UNAVAILABLE, "database unreachable")
-        }
-    }
-}
-
-async fn playground(State(state): State<AppState>) -> Response {
-    if !state.playground {
-        return StatusCode::NOT_FOUND.into_response();
-    }
-    Html(PLAYGROUND_HTML).into_response()
-}
-
-const PLAYGROUND_HTML: &str = include_str!("playground.html");

@@ -41,6 +41,56 @@ pub struct Config {
     pub database_max_connections: u32,
     /// Sign-in attempts per client IP per minute.
     pub login_attempts_per_ip_per_minute: u32,
+    /// `submitInquiry` calls per client IP per minute (`ACEGATE_INQUIRIES_PER_IP_PER_MINUTE`).
+    pub inquiries_per_ip_per_minute: u32,
+    /// Limits and protections of the HTTP endpoint.
+    pub limits: Limits,
+    /// Browser origins allowed to call the API cross-origin (`ACEGATE_CORS_ORIGINS`, comma-separated); none by default.
+    pub cors_origins: Vec<String>,
+    /// After SIGTERM: how long readiness fails before the listener closes, then how long in-flight requests get.
+    pub shutdown_drain: Duration,
+    pub shutdown_grace: Duration,
+    /// When set, `/metrics` asks for `Authorization: Bearer <token>`.
+    pub metrics_token: Option<Secret>,
+}
+
+/// What one GraphQL document may ask for; breaches are `QUERY_TOO_COMPLEX`, refused before execution.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct QueryLimits {
+    pub max_chars: usize,
+    pub max_tokens: usize,
+    pub max_depth: usize,
+    pub max_aliases: usize,
+    pub max_directives: usize,
+    pub max_complexity: usize,
+}
+
+impl Default for QueryLimits {
+    fn default() -> Self {
+        use crate::policy::limits as p;
+        Self {
+            max_chars: p::MAX_QUERY_CHARS,
+            max_tokens: p::MAX_QUERY_TOKENS,
+            max_depth: p::MAX_DEPTH,
+            max_aliases: p::MAX_ALIASES,
+            max_directives: p::MAX_DIRECTIVES,
+            max_complexity: p::MAX_COMPLEXITY,
+        }
+    }
+}
+
+/// Limits and protections of the HTTP endpoint (API.md "Limits and protections"); defaults in `policy::limits`.
+#[derive(Clone, Debug)]
+pub struct Limits {
+    pub query: QueryLimits,
+    pub max_body_bytes: usize,
+    pub request_timeout: Duration,
+    /// PostgreSQL `statement_timeout`; SQLite has none (its busy timeout bounds lock waits).
+    pub statement_timeout: Duration,
+    pub requests_per_principal_per_minute: u32,
+    pub anonymous_requests_per_ip_per_minute: u32,
+    pub max_headers: usize,
+    pub max_header_bytes: usize,
 }
 
 #[derive(Clone, Debug)]
@@ -190,6 +240,86 @@ impl Config {
         let database_max_connections =
             parse_u64("ACEGATE_DATABASE_MAX_CONNECTIONS", 16)?.clamp(1, 1024) as u32;
 
+        // Every limit must be positive: a zero would refuse every request rather than switch the limit off.
+        let positive = |name: &'static str, default: u64| -> Result<u64, ConfigError> {
+            match parse_u64(name, default)? {
+                0 => Err(ConfigError::Invalid {
+                    name,
+                    reason: "must be positive".into(),
+                }),
+                n => Ok(n),
+            }
+        };
+        let limits = {
+            use crate::policy::limits as p;
+            let size = |name, default: usize| positive(name, default as u64).map(|n| n as usize);
+            let per_minute = |name, default: u32| {
+                positive(name, u64::from(default)).map(|n| n.min(u64::from(u32::MAX)) as u32)
+            };
+            Limits {
+                query: QueryLimits {
+                    max_chars: size("ACEGATE_MAX_QUERY_CHARS", p::MAX_QUERY_CHARS)?,
+                    max_tokens: size("ACEGATE_MAX_QUERY_TOKENS", p::MAX_QUERY_TOKENS)?,
+                    max_depth: size("ACEGATE_MAX_DEPTH", p::MAX_DEPTH)?,
+                    max_aliases: size("ACEGATE_MAX_ALIASES", p::MAX_ALIASES)?,
+                    max_directives: size("ACEGATE_MAX_DIRECTIVES", p::MAX_DIRECTIVES)?,
+                    max_complexity: size("ACEGATE_MAX_COMPLEXITY", p::MAX_COMPLEXITY)?,
+                },
+                max_body_bytes: size("ACEGATE_MAX_BODY_BYTES", p::MAX_BODY_BYTES)?,
+                request_timeout: Duration::from_millis(positive(
+                    "ACEGATE_REQUEST_TIMEOUT_MS",
+                    p::REQUEST_TIMEOUT_MS,
+                )?),
+                statement_timeout: Duration::from_millis(positive(
+                    "ACEGATE_DATABASE_STATEMENT_TIMEOUT_MS",
+                    p::DATABASE_STATEMENT_TIMEOUT_MS,
+                )?),
+                requests_per_principal_per_minute: per_minute(
+                    "ACEGATE_RATE_LIMIT_PER_PRINCIPAL_PER_MINUTE",
+                    p::REQUESTS_PER_PRINCIPAL_PER_MINUTE,
+                )?,
+                anonymous_requests_per_ip_per_minute: per_minute(
+                    "ACEGATE_RATE_LIMIT_PER_IP_PER_MINUTE",
+                    p::ANONYMOUS_REQUESTS_PER_IP_PER_MINUTE,
+                )?,
+                max_headers: size("ACEGATE_MAX_HEADERS", p::MAX_HEADERS)?,
+                max_header_bytes: size("ACEGATE_MAX_HEADER_BYTES", p::MAX_HEADER_BYTES)?,
+            }
+        };
+        let mut cors_origins = Vec::new();
+        for origin in get("ACEGATE_CORS_ORIGINS")
+            .unwrap_or_default()
+            .split(',')
+            .map(str::trim)
+            .filter(|o| !o.is_empty())
+        {
+            // An exact scheme://host[:port]; a wildcard would defeat the allow-list.
+            let valid = (origin.starts_with("https://") || origin.starts_with("http://"))
+                && !origin.contains('*')
+                && !origin.ends_with('/')
+                && axum::http::HeaderValue::from_str(origin).is_ok();
+            if !valid {
+                return Err(ConfigError::Invalid {
+                    name: "ACEGATE_CORS_ORIGINS",
+                    reason: format!(
+                        "expected comma-separated origins like https://portal.example.com, got {origin:?}"
+                    ),
+                });
+            }
+            cors_origins.push(origin.to_owned());
+        }
+        let drain_default = if development {
+            0
+        } else {
+            crate::policy::limits::SHUTDOWN_DRAIN_SECONDS
+        };
+        let shutdown_drain =
+            Duration::from_secs(parse_u64("ACEGATE_SHUTDOWN_DRAIN_SECONDS", drain_default)?);
+        let shutdown_grace = Duration::from_secs(parse_u64(
+            "ACEGATE_SHUTDOWN_GRACE_SECONDS",
+            crate::policy::limits::SHUTDOWN_GRACE_SECONDS,
+        )?);
+
         Ok(Self {
             environment,
             database_url: get("ACEGATE_DATABASE_URL")
@@ -212,6 +342,16 @@ impl Config {
                 u64::from(crate::policy::LOGIN_ATTEMPTS_PER_IP_PER_MINUTE),
             )?
             .clamp(1, 1_000_000) as u32,
+            inquiries_per_ip_per_minute: parse_u64(
+                "ACEGATE_INQUIRIES_PER_IP_PER_MINUTE",
+                u64::from(crate::policy::INQUIRIES_PER_IP_PER_MINUTE),
+            )?
+            .clamp(1, 1_000_000) as u32,
+            limits,
+            cors_origins,
+            shutdown_drain,
+            shutdown_grace,
+            metrics_token: get("ACEGATE_METRICS_TOKEN").map(Secret::new),
         })
     }
 
@@ -277,6 +417,32 @@ mod tests {
         let mut forced = ok.to_vec();
         forced.push(("ACEGATE_DEMO_DATA", "true"));
         assert!(Config::from_vars(vars(&forced)).is_err());
+    }
+
+    #[test]
+    fn limits_default_to_the_documented_table_and_can_be_overridden() {
+        let config = Config::from_vars(vars(&[])).unwrap();
+        assert_eq!(config.limits.query, QueryLimits::default());
+        assert_eq!(config.limits.max_body_bytes, 1024 * 1024);
+        assert_eq!(config.limits.request_timeout, Duration::from_secs(10));
+        assert_eq!(config.limits.statement_timeout, Duration::from_secs(5));
+        assert!(config.cors_origins.is_empty());
+        let config = Config::from_vars(vars(&[
+            ("ACEGATE_MAX_DEPTH", "4"),
+            (
+                "ACEGATE_CORS_ORIGINS",
+                "https://a.example.com, http://localhost:3000",
+            ),
+        ]))
+        .unwrap();
+        assert_eq!(config.limits.query.max_depth, 4);
+        assert_eq!(
+            config.cors_origins,
+            ["https://a.example.com", "http://localhost:3000"]
+        );
+        for bad in [("ACEGATE_MAX_DEPTH", "0"), ("ACEGATE_CORS_ORIGINS", "*")] {
+            assert!(Config::from_vars(vars(&[bad])).is_err(), "{bad:?}");
+        }
     }
 
     #[test]

@@ -29,11 +29,23 @@ impl DbMetrics {
     }
 }
 
-/// Opens a pool. SQLite gets WAL with full synchronous writes (an acknowledged write survives a crash), foreign
-/// keys on, and a busy timeout so that concurrent writers queue instead of failing.
+/// Opens a pool with the default statement timeout (see [`open`]).
 pub async fn connect(
     url: &str,
     max_connections: u32,
+    metrics: Arc<DbMetrics>,
+) -> Result<DatabaseConnection, DbErr> {
+    let timeout = Duration::from_millis(crate::policy::limits::DATABASE_STATEMENT_TIMEOUT_MS);
+    open(url, max_connections, timeout, metrics).await
+}
+
+/// Opens a pool. SQLite gets WAL with full synchronous writes (an acknowledged write survives a crash), foreign
+/// keys on, and a busy timeout so that concurrent writers queue instead of failing. PostgreSQL gets a
+/// `statement_timeout`, so that no statement outlives a request by much.
+pub async fn open(
+    url: &str,
+    max_connections: u32,
+    statement_timeout: Duration,
     metrics: Arc<DbMetrics>,
 ) -> Result<DatabaseConnection, DbErr> {
     let in_memory = url.contains(":memory:") || url.contains("mode=memory");
@@ -45,6 +57,7 @@ pub async fn connect(
         .connect_timeout(Duration::from_secs(5))
         .acquire_timeout(Duration::from_secs(5))
         .sqlx_logging(false)
+        .statement_timeout(statement_timeout)
         .map_sqlx_sqlite_opts(move |opts| {
             let opts = opts
                 .create_if_missing(true)

@@ -14,8 +14,16 @@ pub mod demo;
 pub mod domain;
 /// The one error type and its mapping to GraphQL.
 pub mod error;
+/// Live record events: in process, or across replicas through PostgreSQL NOTIFY.
+pub mod events;
 /// Schema, types and thin resolvers.
 pub mod graphql;
+/// GraphQL over HTTP, request limits, response layers and the operations endpoints.
+pub mod http;
+/// Prometheus metrics.
+pub mod metrics;
+/// The GraphiQL playground and its embedded assets (development).
+pub mod playground;
 /// Every tunable number in one place.
 pub mod policy;
 /// In-memory rate limits.
@@ -24,3 +32,5 @@ pub mod ratelimit;
 pub mod service;
 /// The clock.
 pub mod time;
+/// GraphQL subscriptions over WebSocket.
+pub mod ws;

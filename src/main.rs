@@ -1,7 +1,7 @@
 use std::process::ExitCode;
 
 use acegate::{
-    app::{Application, DemoData},
+    app::{self, Application, DemoData},
     config::Config,
     graphql,
 };
@@ -55,13 +55,6 @@ async fn serve() -> ExitCode {
     };
     init_tracing(!config.is_development());
     let listen = config.listen;
-    let (app, demo) = match Application::build(config).await {
-        Ok(built) => built,
-        Err(err) => {
-            tracing::error!(error = %err, "start-up failed");
-            return ExitCode::FAILURE;
-        }
-    };
     let listener = match tokio::net::TcpListener::bind(listen).await {
         Ok(listener) => listener,
         Err(err) => {
@@ -70,19 +63,22 @@ async fn serve() -> ExitCode {
         }
     };
     let addr = listener.local_addr().unwrap_or(listen);
-    if app.config.is_development() {
-        println!("acegate (development) on {}", app.config.database_url);
-        println!("  GraphQL:    http://{addr}/graphql");
-        println!("  Playground: http://{addr}/");
-        if demo != DemoData::Disabled {
-            println!("  Demo logins (password {}):", acegate::demo::DEMO_PASSWORD);
-            for login in acegate::demo::DEMO_LOGINS {
-                println!("    {login}");
+    tracing::info!(%addr, "listening");
+    // The database may be late: the server listens at once and reports not-ready until the application is built.
+    let on_ready = move |app: &Application, demo: DemoData| {
+        if app.config.is_development() {
+            println!("acegate (development) on {}", app.config.database_url);
+            println!("  GraphQL:    http://{addr}/graphql");
+            println!("  Playground: http://{addr}/");
+            if demo != DemoData::Disabled {
+                println!("  Demo logins (password {}):", acegate::demo::DEMO_PASSWORD);
+                for login in acegate::demo::DEMO_LOGINS {
+                    println!("    {login}");
+                }
             }
         }
-    }
-    tracing::info!(%addr, "listening");
-    match app.serve(listener).await {
+    };
+    match app::run(config, listener, on_ready).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
             tracing::error!(error = %err, "server failed");

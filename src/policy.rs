@@ -1,7 +1,7 @@
 //! Every tunable number of acegate in one place, named, so that an operator can see and change them together.
 //! The business numbers are DESIGN.md's defaults (§4 funding sources, §5 checklist, §6 track record, §8 credits).
 
-use entity::enums::{FundingSource, FundingStage, PartnerTier};
+use entity::enums::{AwsService, FundingSource, FundingStage, PartnerTier};
 
 /// argon2id memory cost in KiB (OWASP's minimum: 19 MiB).
 pub const ARGON2_MEMORY_KIB: u32 = 19 * 1024;
@@ -139,3 +139,122 @@ pub fn login_backoff_seconds(failures: i32) -> i64 {
 /// Password length bounds (NIST SP 800-63B: at least 8; we ask for 12, and cap the work argon2 is given).
 pub const MIN_PASSWORD_CHARS: usize = 12;
 pub const MAX_PASSWORD_CHARS: usize = 256;
+
+// ---- partner routing and inquiries (DESIGN.md §1 steps 1–2) ------------------------------------------------------
+
+/// Region codes that partner firms work in and that inquiries and match requests name.
+pub const REGIONS: &[&str] = &["EU", "UK", "US", "APAC", "LATAM"];
+
+/// The partner specialty an AWS service calls for, for a funding source; `None` for services no specialty stands
+/// out for (storage, CDN, monitoring). EC2 alone says little, except on a migration, where it is the lift and shift.
+pub fn specialty_for(service: AwsService, source: FundingSource) -> Option<&'static str> {
+    use AwsService::*;
+    match service {
+        Bedrock | Sagemaker => Some("GENAI"),
+        Eks | Ecs | Fargate => Some("CONTAINERS"),
+        Lambda => Some("SERVERLESS"),
+        Rds | Aurora | Dynamodb => Some("DATA"),
+        Mediaconvert => Some("MEDIA"),
+        Ec2 if source == FundingSource::Migration => Some("MIGRATION"),
+        Ec2 | S3 | Cloudfront | Cloudwatch | Other => None,
+    }
+}
+
+/// The specialties a company needs, sorted: those its services call for, and MIGRATION on a migration whatever the
+/// services (moving a workload is the expertise being funded).
+pub fn needed_specialties(source: FundingSource, services: &[AwsService]) -> Vec<&'static str> {
+    let mut needed: Vec<&'static str> = services
+        .iter()
+        .filter_map(|&service| specialty_for(service, source))
+        .chain((source == FundingSource::Migration).then_some("MIGRATION"))
+        .collect();
+    needed.sort_unstable();
+    needed.dedup();
+    needed
+}
+
+/// How a partner's match score is made (each part in [0, 1] times its weight; the sum is clamped to [0, 1]):
+/// working in the company's region, the share of the needed specialties the firm has, and its close rate on the
+/// funding source over the track-record window. The weights and the bonus add up to 1, so a perfect match scores 1.
+pub const MATCH_WEIGHT_REGION: f64 = 0.30;
+pub const MATCH_WEIGHT_SPECIALTY: f64 = 0.35;
+pub const MATCH_WEIGHT_CLOSE_RATE: f64 = 0.25;
+/// Added for a FAST_TRACK partner; subtracted for one under EXTRA_SCRUTINY (DESIGN.md §6).
+pub const MATCH_FAST_TRACK_BONUS: f64 = 0.10;
+pub const MATCH_EXTRA_SCRUTINY_PENALTY: f64 = 0.10;
+/// The close rate counted for a partner with no decided record on the funding source in the window: an unknown
+/// partner earns nothing for a history it does not have.
+pub const MATCH_CLOSE_RATE_WITHOUT_HISTORY: f64 = 0.0;
+/// Close rates from which a reason calls a partner's history strong, and below which weak (for viewers who may not
+/// see the exact figure).
+pub const MATCH_STRONG_CLOSE_RATE: f64 = 0.7;
+pub const MATCH_WEAK_CLOSE_RATE: f64 = 0.4;
+/// Matches returned when `first` is not given.
+pub const DEFAULT_PARTNER_MATCHES: u64 = 5;
+
+/// An inquiry's use case is one sentence or a short paragraph, not a document.
+pub const MAX_INQUIRY_USE_CASE_CHARS: usize = 1_000;
+/// Inquiries per client IP per minute: `submitInquiry` is open to anonymous callers.
+pub const INQUIRIES_PER_IP_PER_MINUTE: u32 = 10;
+
+/// The funding source an inquiry is routed for (an inquiry names its stage and services, not a source): a startup
+/// with institutional funding (SEED and later) for Activate Portfolio; otherwise a generative-AI POC when it needs
+/// BEDROCK or SAGEMAKER, else Build for Startups. `None` for enterprises and the public sector, which use private
+/// pricing rather than Activate credits (the ELIGIBLE_SEGMENT check of DESIGN.md §5).
+pub fn inquiry_funding_source(
+    stage: FundingStage,
+    services: &[AwsService],
+) -> Option<FundingSource> {
+    use FundingStage::*;
+    match stage {
+        Seed | SeriesA | SeriesB | SeriesCPlus => Some(FundingSource::ActivatePortfolio),
+        PreSeed | Bootstrapped
+            if services
+                .iter()
+                .any(|s| matches!(s, AwsService::Bedrock | AwsService::Sagemaker)) =>
+        {
+            Some(FundingSource::GenaiPoc)
+        }
+        PreSeed | Bootstrapped => Some(FundingSource::BuildForStartups),
+        Enterprise | PublicSector => None,
+    }
+}
+
+/// Limits and protections of the HTTP endpoint (API.md "Limits and protections"): the defaults of the
+/// `ACEGATE_*` variables that override them.
+pub mod limits {
+    /// Largest request body (`ACEGATE_MAX_BODY_BYTES`): HTTP 413 above it.
+    pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+    /// Longest query text in characters (`ACEGATE_MAX_QUERY_CHARS`).
+    pub const MAX_QUERY_CHARS: usize = 15_000;
+    /// Most lexical tokens in a query text (`ACEGATE_MAX_QUERY_TOKENS`).
+    pub const MAX_QUERY_TOKENS: usize = 1_000;
+    /// Deepest field nesting (`ACEGATE_MAX_DEPTH`); introspection is exempt where it is enabled.
+    pub const MAX_DEPTH: usize = 10;
+    /// Most aliases per operation (`ACEGATE_MAX_ALIASES`).
+    pub const MAX_ALIASES: usize = 15;
+    /// Most directives per operation (`ACEGATE_MAX_DIRECTIVES`).
+    pub const MAX_DIRECTIVES: usize = 50;
+    /// Highest complexity (`ACEGATE_MAX_COMPLEXITY`): each field costs 1 plus its children, and a connection
+    /// costs its page size (`first`/`last`, default 50) times its children.
+    pub const MAX_COMPLEXITY: usize = 1_000;
+    /// Deepest bracket nesting of a query text, checked before it is parsed so that the parser never recurses far.
+    pub const MAX_QUERY_NESTING: usize = 64;
+    /// Whole-request deadline (`ACEGATE_REQUEST_TIMEOUT_MS`): `TIMEOUT`, and the transaction rolls back.
+    pub const REQUEST_TIMEOUT_MS: u64 = 10_000;
+    /// PostgreSQL `statement_timeout` (`ACEGATE_DATABASE_STATEMENT_TIMEOUT_MS`).
+    pub const DATABASE_STATEMENT_TIMEOUT_MS: u64 = 5_000;
+    /// GraphQL requests per signed-in principal per minute (`ACEGATE_RATE_LIMIT_PER_PRINCIPAL_PER_MINUTE`).
+    pub const REQUESTS_PER_PRINCIPAL_PER_MINUTE: u32 = 600;
+    /// Anonymous GraphQL requests per client IP per minute (`ACEGATE_RATE_LIMIT_PER_IP_PER_MINUTE`).
+    pub const ANONYMOUS_REQUESTS_PER_IP_PER_MINUTE: u32 = 300;
+    /// Most request headers (`ACEGATE_MAX_HEADERS`): HTTP 431 above it.
+    pub const MAX_HEADERS: usize = 64;
+    /// Largest total size of the request headers, names and values (`ACEGATE_MAX_HEADER_BYTES`): HTTP 431.
+    pub const MAX_HEADER_BYTES: usize = 16 * 1024;
+    /// After SIGTERM, how long readiness fails while the process still serves, so that load balancers stop
+    /// sending traffic (`ACEGATE_SHUTDOWN_DRAIN_SECONDS`; production default, development uses 0).
+    pub const SHUTDOWN_DRAIN_SECONDS: u64 = 5;
+    /// Longest wait for in-flight requests (and open subscriptions) after that (`ACEGATE_SHUTDOWN_GRACE_SECONDS`).
+    pub const SHUTDOWN_GRACE_SECONDS: u64 = 30;
+}

@@ -33,6 +33,16 @@ impl Limiter {
 
     /// Counts one hit for `key`.
     pub fn check(&self, key: &str) -> Result<(), Exceeded> {
+        self.hit(key).map(|_| ())
+    }
+
+    /// The most hits a key gets per window.
+    pub fn limit(&self) -> u32 {
+        self.limit
+    }
+
+    /// Counts one hit for `key` and tells what is left of its window, for `RateLimit-*` response headers.
+    pub fn hit(&self, key: &str) -> Result<Quota, Exceeded> {
         let now = Instant::now();
         let mut windows = self
             .windows
@@ -52,8 +62,22 @@ impl Limiter {
             });
         }
         entry.1 += 1;
-        Ok(())
+        let left = self.window.saturating_sub(now.duration_since(entry.0));
+        Ok(Quota {
+            limit: self.limit,
+            remaining: self.limit - entry.1,
+            reset_secs: left.as_secs().max(1),
+        })
     }
+}
+
+/// Allowed: what is left of the key's current window.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Quota {
+    pub limit: u32,
+    pub remaining: u32,
+    /// Seconds until the window starts afresh.
+    pub reset_secs: u64,
 }
 
 #[cfg(test)]
@@ -67,6 +91,17 @@ mod tests {
         let refused = limiter.check("a").unwrap_err();
         assert!(refused.retry_after_secs >= 1 && refused.retry_after_secs <= 60);
         assert!(limiter.check("b").is_ok());
+    }
+
+    #[test]
+    fn a_hit_reports_the_remaining_quota() {
+        let limiter = Limiter::new(3, Duration::from_secs(60));
+        let quota = limiter.hit("a").unwrap();
+        assert_eq!((quota.limit, quota.remaining), (3, 2));
+        assert!(quota.reset_secs >= 1 && quota.reset_secs <= 60);
+        assert_eq!(limiter.hit("a").unwrap().remaining, 1);
+        assert_eq!(limiter.hit("a").unwrap().remaining, 0);
+        assert!(limiter.hit("a").is_err());
     }
 
     #[test]

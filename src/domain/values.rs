@@ -92,6 +92,34 @@ impl CountryCode {
     }
 }
 
+/// The shape of an email address (something@domain.tld, no spaces, at most 254 characters): enough to catch a
+/// typo, not a promise that the mailbox exists.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EmailAddress(String);
+
+impl EmailAddress {
+    pub fn parse(raw: &str) -> Result<Self, Invalid> {
+        let email = raw.trim();
+        let valid = email.len() <= 254
+            && email.split_once('@').is_some_and(|(local, domain)| {
+                !local.is_empty()
+                    && !domain.contains('@')
+                    && domain.contains('.')
+                    && !domain.starts_with('.')
+                    && !domain.ends_with('.')
+            })
+            && !email.chars().any(char::is_whitespace);
+        if valid {
+            Ok(Self(email.to_owned()))
+        } else {
+            Err(invalid("INVALID_EMAIL", "not an email address"))
+        }
+    }
+    pub fn into_inner(self) -> String {
+        self.0
+    }
+}
+
 /// A share between 0 and 1 inclusive.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Share(f64);

@@ -18,10 +18,11 @@ pub enum NodeType {
     CreditGrant,
     AuditEvent,
     ApiKey,
+    Inquiry,
 }
 
 impl NodeType {
-    const ALL: [NodeType; 10] = [
+    const ALL: [NodeType; 11] = [
         NodeType::User,
         NodeType::Customer,
         NodeType::Partner,
@@ -32,6 +33,7 @@ impl NodeType {
         NodeType::CreditGrant,
         NodeType::AuditEvent,
         NodeType::ApiKey,
+        NodeType::Inquiry,
     ];
 
     pub fn name(self) -> &'static str {
@@ -46,6 +48,7 @@ impl NodeType {
             NodeType::CreditGrant => "CreditGrant",
             NodeType::AuditEvent => "AuditEvent",
             NodeType::ApiKey => "ApiKey",
+            NodeType::Inquiry => "Inquiry",
         }
     }
 

@@ -4,22 +4,24 @@
 pub mod connection;
 pub mod context;
 pub mod ids;
+pub mod limits;
 pub mod loaders;
 pub mod mutation;
 pub mod node;
 pub mod query;
+pub mod subscription;
 pub mod types;
 
-use async_graphql::{EmptySubscription, Schema, SchemaBuilder};
+use async_graphql::{Schema, SchemaBuilder};
 
-pub type AppSchema = Schema<query::Query, mutation::Mutation, EmptySubscription>;
+pub type AppSchema = Schema<query::Query, mutation::Mutation, subscription::Subscription>;
 
 /// The schema without runtime data: enough for SDL export.
-pub fn builder() -> SchemaBuilder<query::Query, mutation::Mutation, EmptySubscription> {
+pub fn builder() -> SchemaBuilder<query::Query, mutation::Mutation, subscription::Subscription> {
     Schema::build(
         query::Query,
         mutation::Mutation::default(),
-        EmptySubscription,
+        subscription::Subscription,
     )
 }
 

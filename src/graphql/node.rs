@@ -7,6 +7,7 @@ use super::{
     types::{
         audit::AuditEvent,
         customer::Customer,
+        inquiry::Inquiry,
         opportunity::{CreditGrant, Opportunity, ReviewDecision},
         partner::Partner,
         user::{ApiKey, User},
@@ -32,6 +33,7 @@ pub enum Node {
     CreditGrant(CreditGrant),
     AuditEvent(AuditEvent),
     ApiKey(ApiKey),
+    Inquiry(Inquiry),
 }
 
 /// Resolves a global ID the caller may see; anything else, malformed IDs included, is `NOT_FOUND`.
@@ -60,5 +62,6 @@ pub async fn resolve(caller: &Caller, id: &ID) -> AppResult<Node> {
         NodeType::ApiKey => Node::ApiKey(ApiKey(
             service::credentials::get_api_key(caller, row).await?,
         )),
+        NodeType::Inquiry => Node::Inquiry(Inquiry(service::inquiries::get(caller, row).await?)),
     })
 }

@@ -11,15 +11,18 @@ use super::{
     ids,
     node::{self, Node},
     types::{
-        audit::AuditEvent,
+        analytics::Analytics,
+        audit::{AuditEvent, AuditEventFilter},
         customer::{Customer, CustomerFilter, CustomerLookup, CustomerOrder},
+        inquiry::{Inquiry, InquiryFilter},
         opportunity::{
             CreditGrant, OpportunityConnection, OpportunityFilter, OpportunityOrder,
             opportunity_connection,
         },
         partner::{Partner, PartnerFilter, PartnerOrder},
+        routing::{PartnerMatch, PartnerMatchInput},
         user::User,
-        vc_firm::VcFirm,
+        vc_firm::{VcFirm, VcFirmFilter},
     },
 };
 use crate::{
@@ -51,6 +54,7 @@ impl Query {
     }
 
     /// Objects by global ID, in order; null for each one that does not exist or that the viewer may not see.
+    #[graphql(complexity = "ids.len().max(1).saturating_mul(child_complexity)")]
     async fn nodes(&self, ctx: &Context<'_>, ids: Vec<ID>) -> Result<Vec<Option<Node>>> {
         let caller = caller(ctx)?;
         if ids.len() > MAX_NODES {
@@ -67,6 +71,7 @@ impl Query {
         Ok(found)
     }
 
+    #[graphql(complexity = "super::limits::page_cost(first, last, child_complexity)")]
     async fn customers(
         &self,
         ctx: &Context<'_>,
@@ -105,6 +110,7 @@ impl Query {
         Ok(found.map(CustomerLookup))
     }
 
+    #[graphql(complexity = "super::limits::page_cost(first, last, child_complexity)")]
     async fn partners(
         &self,
         ctx: &Context<'_>,
@@ -133,6 +139,7 @@ impl Query {
     }
 
     /// VC firms, by name.
+    #[graphql(complexity = "super::limits::page_cost(first, last, child_complexity)")]
     async fn vc_firms(
         &self,
         ctx: &Context<'_>,
@@ -140,10 +147,13 @@ impl Query {
         after: Option<String>,
         last: Option<i32>,
         before: Option<String>,
+        filter: Option<VcFirmFilter>,
     ) -> Result<PagedConnection<VcFirm>> {
         let caller = caller(ctx)?.clone();
+        let filter: service::vc_firms::VcFirmFilter = filter.unwrap_or_default().into();
         let rows = service::vc_firms::list(
             &caller,
+            &filter,
             &PageRequest {
                 first,
                 after,
@@ -153,13 +163,14 @@ impl Query {
         )
         .await?;
         let totals = ConnectionTotals::new(move || {
-            let caller = caller.clone();
-            async move { service::vc_firms::count(&caller).await }
+            let (caller, filter) = (caller.clone(), filter.clone());
+            async move { service::vc_firms::count(&caller, &filter).await }
         });
         Ok(connection(rows, VcFirm, totals))
     }
 
     /// Opportunity records the viewer may see.
+    #[graphql(complexity = "super::limits::page_cost(first, last, child_complexity)")]
     async fn opportunities(
         &self,
         ctx: &Context<'_>,
@@ -186,6 +197,7 @@ impl Query {
     }
 
     /// Credit grants the viewer may see that expire within the given number of days, soonest first.
+    #[graphql(complexity = "super::limits::page_cost(first, None, child_complexity)")]
     async fn expiring_credit_grants(
         &self,
         ctx: &Context<'_>,
@@ -208,13 +220,15 @@ impl Query {
         Ok(connection(rows, CreditGrant, totals))
     }
 
-    /// The audit trail, newest first, optionally about one object.
+    /// The audit trail, newest first, optionally about one object and filtered.
+    #[graphql(complexity = "super::limits::page_cost(first, None, child_complexity)")]
     async fn audit_events(
         &self,
         ctx: &Context<'_>,
         first: Option<i32>,
         after: Option<String>,
         subject_id: Option<ID>,
+        filter: Option<AuditEventFilter>,
     ) -> Result<PagedConnection<AuditEvent>> {
         let caller = caller(ctx)?.clone();
         let subject = match subject_id {
@@ -229,16 +243,62 @@ impl Query {
                 })
             }
         };
-        let rows = service::audit::list(
-            &caller,
-            subject.as_ref(),
-            &PageRequest::forward(first, after),
-        )
-        .await?;
+        let filter = filter.unwrap_or_default().into_service(subject)?;
+        let rows =
+            service::audit::list(&caller, &filter, &PageRequest::forward(first, after)).await?;
         let totals = ConnectionTotals::new(move || {
-            let (caller, subject) = (caller.clone(), subject.clone());
-            async move { service::audit::count(&caller, subject.as_ref()).await }
+            let (caller, filter) = (caller.clone(), filter.clone());
+            async move { service::audit::count(&caller, &filter).await }
         });
         Ok(connection(rows, AuditEvent, totals))
+    }
+
+    /// Aggregates for analysts: approval rates, decision times, credits by month, scrutiny distribution. ADMIN,
+    /// ANALYST and REVIEWER over every record; a PARTNER user over its own firm's records; others `FORBIDDEN`.
+    async fn analytics(&self, ctx: &Context<'_>) -> Result<Analytics> {
+        service::analytics::authorize(caller(ctx)?)?;
+        Ok(Analytics)
+    }
+
+    /// Partner firms ranked for a company (best first, `first` defaults to 5), each with a score in [0, 1] and
+    /// the reasons. A firm whose tier may not file the funding source is never returned. Any signed-in user.
+    #[graphql(
+        complexity = "(first.unwrap_or(5).clamp(1, 100) as usize).saturating_mul(child_complexity)"
+    )]
+    async fn partner_matches(
+        &self,
+        ctx: &Context<'_>,
+        input: PartnerMatchInput,
+        first: Option<i32>,
+    ) -> Result<Vec<PartnerMatch>> {
+        let matches = service::routing::partner_matches(caller(ctx)?, input.into(), first).await?;
+        Ok(matches.into_iter().map(Into::into).collect())
+    }
+
+    /// Inquiries the viewer may see (staff: all; a partner: those routed to its firm), newest first.
+    #[graphql(complexity = "super::limits::page_cost(first, last, child_complexity)")]
+    async fn inquiries(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+        filter: Option<InquiryFilter>,
+    ) -> Result<PagedConnection<Inquiry>> {
+        let caller = caller(ctx)?.clone();
+        let filter = filter.unwrap_or_default().into_service()?;
+        let page = PageRequest {
+            first,
+            after,
+            last,
+            before,
+        };
+        let rows = service::inquiries::list(&caller, &filter, &page).await?;
+        let totals = ConnectionTotals::new(move || {
+            let (caller, filter) = (caller.clone(), filter.clone());
+            async move { service::inquiries::count(&caller, &filter).await }
+        });
+        Ok(connection(rows, Inquiry, totals))
     }
 }

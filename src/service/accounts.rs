@@ -156,3 +156,25 @@ pub async fn load_by_ids(
 ) -> AppResult<HashMap<i64, user::Model>> {
     super::rows_by_id::<user::Entity>(db, user::Column::Id, ids, |m| m.id).await
 }
+
+/// The principal behind an `Authorization` value (`Bearer <access token>` or `ApiKey <key>`), or `None` when the
+/// credential does not verify. Shared by HTTP requests and WebSocket `connection_init`.
+pub async fn principal_for_authorization(
+    db: &DatabaseConnection,
+    tokens: &TokenService,
+    value: &str,
+) -> AppResult<Option<Principal>> {
+    let Some((scheme, credential)) = value.trim().split_once(' ') else {
+        return Ok(None);
+    };
+    if scheme.eq_ignore_ascii_case("bearer") {
+        match tokens.verify_access_token(credential.trim()) {
+            Some(token) => principal_for(db, token).await,
+            None => Ok(None),
+        }
+    } else if scheme.eq_ignore_ascii_case("apikey") {
+        super::credentials::principal_for_api_key(db, credential).await
+    } else {
+        Ok(None)
+    }
+}

@@ -327,6 +327,23 @@ fn audit_json(c: &customer::Model) -> serde_json::Value {
 /// Creates a customer. A partner's customer is owned by its firm (and so visible to it); an admin's has no owner.
 pub async fn create(caller: &Caller, input: NewCustomer) -> AppResult<customer::Model> {
     may_write(caller)?;
+    let owner_partner_id = match caller.principal.actor {
+        Actor::Partner { partner_id } => Some(partner_id),
+        _ => None,
+    };
+    let row = new_row(input, owner_partner_id)?;
+    let tx = super::begin_write(&caller.db).await?;
+    let created = insert(&tx.txn, caller, row).await?;
+    tx.commit().await?;
+    Ok(created)
+}
+
+/// Parses every field of a new customer (all field errors at once, addressed `["input", <field>]`) into the row to
+/// insert. Shared with accepting an inquiry, which creates its customer with the same rules.
+pub(crate) fn new_row(
+    input: NewCustomer,
+    owner_partner_id: Option<i64>,
+) -> AppResult<customer::ActiveModel> {
     let parsed = parse_changes(CustomerChanges {
         legal_name: Some(input.legal_name),
         website: Some(input.website),
@@ -341,14 +358,10 @@ pub async fn create(caller: &Caller, input: NewCustomer) -> AppResult<customer::
         competes_with_aws: Some(input.competes_with_aws),
         self_serve_credit_usd: Some(input.self_serve_credit_usd.unwrap_or(0)),
     })?;
-    let owner_partner_id = match caller.principal.actor {
-        Actor::Partner { partner_id } => Some(partner_id),
-        _ => None,
-    };
     let now = crate::time::now();
     // Every field is present in a create, so each parsed value is `Some`; `Set` of a default would be a bug.
     let required = || AppError::Internal("a parsed customer field is missing".into());
-    let row = customer::ActiveModel {
+    Ok(customer::ActiveModel {
         legal_name: Set(parsed.legal_name.ok_or_else(required)?),
         website: Set(parsed.website.ok_or_else(required)?),
         aws_account_id: Set(parsed.aws_account_id.ok_or_else(required)?),
@@ -365,12 +378,18 @@ pub async fn create(caller: &Caller, input: NewCustomer) -> AppResult<customer::
         created_at: Set(now),
         updated_at: Set(now),
         ..Default::default()
-    };
+    })
+}
 
-    let tx = super::begin_write(&caller.db).await?;
-    let created = row.insert(&tx.txn).await.map_err(duplicate_account)?;
+/// Inserts a parsed customer inside the caller's transaction and records its `customer.create` audit event.
+pub(crate) async fn insert(
+    txn: &impl ConnectionTrait,
+    caller: &Caller,
+    row: customer::ActiveModel,
+) -> AppResult<customer::Model> {
+    let created = row.insert(txn).await.map_err(duplicate_account)?;
     audit::record(
-        &tx.txn,
+        txn,
         caller,
         "customer.create",
         Subject {
@@ -381,7 +400,6 @@ pub async fn create(caller: &Caller, input: NewCustomer) -> AppResult<customer::
         Some(audit_json(&created)),
     )
     .await?;
-    tx.commit().await?;
     Ok(created)
 }
 

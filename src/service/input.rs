@@ -44,6 +44,11 @@ impl FieldErrors {
             .push(UserError::new(&["input", field], code, message));
     }
 
+    /// Adds errors found by a check that reports several at once.
+    pub fn extend(&mut self, errors: Vec<UserError>) {
+        self.0.extend(errors);
+    }
+
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }

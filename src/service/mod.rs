@@ -5,16 +5,19 @@
 //! functions that take a [`Caller`] answer the caller's own questions and apply [`scope`].
 
 pub mod accounts;
+pub mod analytics;
 pub mod audit;
 pub mod credentials;
 pub mod customers;
 pub mod eligibility;
 pub mod idempotency;
 pub mod input;
+pub mod inquiries;
 pub mod opportunities;
 pub mod pagination;
 pub mod partners;
 pub mod review;
+pub mod routing;
 pub mod scope;
 pub mod track_record;
 pub mod users;
@@ -34,6 +37,8 @@ pub struct Caller {
     pub principal: Principal,
     /// The request's id, recorded on the audit events it causes.
     pub request_id: Option<String>,
+    /// Where committed status changes are announced to subscribers.
+    pub events: crate::events::EventBus,
 }
 
 /// Whether a database error is a unique-constraint violation (a lost race or a duplicate), as opposed to a fault.

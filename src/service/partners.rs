@@ -33,6 +33,8 @@ pub struct PartnerFilter {
     pub region: Option<String>,
     pub specialty: Option<String>,
     pub search: Option<String>,
+    /// Firms changed after this instant, for delta sync.
+    pub updated_after: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -112,6 +114,9 @@ fn filtered(filter: &PartnerFilter) -> Select<partner::Entity> {
             Expr::expr(Func::lower(Expr::col(partner::Column::Name)))
                 .like(LikeExpr::new(like_pattern(search)).escape('\\')),
         );
+    }
+    if let Some(at) = filter.updated_after {
+        condition = condition.add(partner::Column::UpdatedAt.gt(at));
     }
     partner::Entity::find().filter(condition)
 }

@@ -10,7 +10,7 @@ use serde_json::json;
 
 use super::{
     Caller, audit, begin_write, eligibility, idempotency, opportunities,
-    workflow::{advance, load_for, move_only, snapshot},
+    workflow::{advance, announce, load_for, move_only, snapshot},
 };
 use crate::{
     domain::{
@@ -222,6 +222,7 @@ pub async fn decide(
     )
     .await?;
     tx.commit().await?;
+    announce(caller, Some(&record), &decided).await;
     Ok(decided)
 }
 
@@ -310,6 +311,7 @@ pub async fn issue_credits(
             idempotency::complete(&tx.txn, claim, grant.id).await?;
         }
         tx.commit().await?;
+        announce(caller, Some(&record), &issued).await;
         Ok::<_, AppError>(Ok(grant))
     };
     match attempt.await {

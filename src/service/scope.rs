@@ -4,7 +4,8 @@
 //! Rows outside the scope are indistinguishable from rows that do not exist (`NOT_FOUND`).
 
 use entity::{
-    audit_event, customer, enums::OpportunityStatus, funding_attestation, opportunity, user,
+    audit_event, customer, enums::OpportunityStatus, funding_attestation, inquiry, opportunity,
+    user,
 };
 use sea_orm::{
     ColumnTrait, Condition, EntityTrait, QueryFilter, QuerySelect, QueryTrait, sea_query::Query,
@@ -114,5 +115,21 @@ pub fn audit_events(principal: &Principal) -> Condition {
         Condition::all()
     } else {
         Condition::all().add(audit_event::Column::ActorUserId.eq(principal.user_id))
+    }
+}
+
+/// Inquiries: AWS staff see every one; a partner firm the inquiries routed to it (`matched_partner_id`, which
+/// acceptance sets to the firm that took the customer); nobody else any: the submitter may be anonymous and reads
+/// its inquiry only in the `submitInquiry` payload.
+pub fn inquiries(principal: &Principal) -> Condition {
+    match principal.actor {
+        Actor::Admin | Actor::Analyst | Actor::Reviewer => Condition::all(),
+        Actor::Partner { partner_id } => {
+            Condition::all().add(inquiry::Column::MatchedPartnerId.eq(partner_id))
+        }
+        // No row has a null primary key: nothing.
+        Actor::Vc { .. } | Actor::Founder { .. } => {
+            Condition::all().add(inquiry::Column::Id.is_null())
+        }
     }
 }

@@ -20,7 +20,7 @@ use entity::{
 };
 use sea_orm::{
     ActiveValue::Set,
-    ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QuerySelect,
+    ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QuerySelect, QueryTrait,
     sea_query::{Expr, ExprTrait, Func, OnConflict},
 };
 
@@ -114,6 +114,17 @@ pub async fn track_records(
     partner_ids: &[i64],
     as_of: DateTime<Utc>,
 ) -> AppResult<HashMap<i64, TrackRecord>> {
+    track_records_for(db, partner_ids, as_of, None).await
+}
+
+/// [`track_records`] counting only the records of one funding source when `source` is given (partner routing ranks
+/// firms by their close rate on the source a company needs).
+pub async fn track_records_for(
+    db: &impl ConnectionTrait,
+    partner_ids: &[i64],
+    as_of: DateTime<Utc>,
+    source: Option<FundingSource>,
+) -> AppResult<HashMap<i64, TrackRecord>> {
     let mut records: HashMap<i64, TrackRecord> = partner_ids
         .iter()
         .map(|&id| (id, TrackRecord::default()))
@@ -132,6 +143,9 @@ pub async fn track_records(
         .filter(track_record_month::Column::PartnerId.is_in(partner_ids.iter().copied()))
         .filter(track_record_month::Column::Month.gte(first.as_str()))
         .filter(track_record_month::Column::Month.lte(last.as_str()))
+        .apply_if(source, |q, source| {
+            q.filter(track_record_month::Column::FundingSource.eq(source))
+        })
         .group_by(track_record_month::Column::PartnerId)
         .into_tuple()
         .all(db)
@@ -151,6 +165,9 @@ pub async fn track_records(
         ))
         .filter(opportunity::Column::PartnerId.is_in(partner_ids.iter().copied()))
         .filter(decided_filter(decided_month, &first, &last, as_of))
+        .apply_if(source, |q, source| {
+            q.filter(opportunity::Column::FundingSource.eq(source))
+        })
         .group_by(opportunity::Column::PartnerId)
         .into_tuple()
         .all(db)

@@ -6,12 +6,14 @@ use sea_orm::{ActiveModelTrait, EntityTrait, Set};
 use serde_json::json;
 
 use super::{
-    Caller, accounts::normalize_email, audit, begin_write, credentials, is_unique_violation,
+    Caller, accounts::normalize_email, audit, begin_write, credentials, input::FieldErrors,
+    is_unique_violation,
 };
 use crate::{
     auth::{Actor, password},
     domain::values,
-    error::{AppError, AppResult, UserError},
+    domain::values::{EmailAddress, Invalid},
+    error::{AppError, AppResult},
     policy,
 };
 
@@ -22,38 +24,24 @@ fn require_admin(caller: &Caller) -> AppResult<()> {
     }
 }
 
-fn check_password(raw: &str, field: &str) -> AppResult<()> {
+fn check_password(raw: &str) -> Result<(), Invalid> {
     let length = raw.chars().count();
-    if !(policy::MIN_PASSWORD_CHARS..=policy::MAX_PASSWORD_CHARS).contains(&length) {
-        return Err(AppError::invalid(
-            &["input", field],
-            "WEAK_PASSWORD",
-            format!(
+    if (policy::MIN_PASSWORD_CHARS..=policy::MAX_PASSWORD_CHARS).contains(&length) {
+        Ok(())
+    } else {
+        Err(Invalid {
+            code: "WEAK_PASSWORD",
+            message: format!(
                 "a password has {} to {} characters",
                 policy::MIN_PASSWORD_CHARS,
                 policy::MAX_PASSWORD_CHARS
             ),
-        ));
+        })
     }
-    Ok(())
 }
 
-fn check_email(raw: &str) -> AppResult<String> {
-    let email = raw.trim();
-    let valid = email.len() <= 254
-        && email.split_once('@').is_some_and(|(local, domain)| {
-            !local.is_empty() && domain.contains('.') && !domain.starts_with('.')
-        })
-        && !email.chars().any(char::is_whitespace);
-    if valid {
-        Ok(email.to_owned())
-    } else {
-        Err(AppError::invalid(
-            &["input", "email"],
-            "INVALID_EMAIL",
-            "not an email address",
-        ))
-    }
+fn password_error(invalid: Invalid, field: &str) -> AppError {
+    AppError::invalid(&["input", field], invalid.code, invalid.message)
 }
 
 /// The organisation a role needs, as the columns of the users table.
@@ -136,38 +124,28 @@ pub async fn create(
     db: &sea_orm::DatabaseConnection,
     input: NewUser,
 ) -> AppResult<user::Model> {
-    let mut errors: Vec<UserError> = Vec::new();
-    let mut collect = |result: AppResult<()>| {
-        if let Err(AppError::Validation(mut e)) = result {
-            errors.append(&mut e);
-            Ok(())
-        } else {
-            result
-        }
-    };
-    let email = check_email(&input.email);
-    collect(email.as_ref().map(|_| ()).map_err(Clone::clone))?;
-    collect(check_password(&input.password, "password"))?;
-    let display_name = values::text(&input.display_name, policy::MAX_SHORT_TEXT_CHARS);
-    if let Err(invalid) = &display_name {
-        errors.push(UserError::new(
-            &["input", "displayName"],
-            invalid.code,
-            invalid.message.clone(),
-        ));
-    }
+    let mut errors = FieldErrors::default();
+    let email = errors.check(
+        "email",
+        EmailAddress::parse(&input.email).map(EmailAddress::into_inner),
+    );
+    errors.check("password", check_password(&input.password));
+    let display_name = errors.check(
+        "displayName",
+        values::text(&input.display_name, policy::MAX_SHORT_TEXT_CHARS),
+    );
     if let Some(caller) = caller {
         require_admin(caller)?;
-        if let Err(AppError::Validation(mut e)) =
+        if let Err(AppError::Validation(found)) =
             check_binding(caller, input.role, input.binding).await
         {
-            errors.append(&mut e);
+            errors.extend(found);
         }
     }
-    if !errors.is_empty() {
-        return Err(AppError::Validation(errors));
-    }
-    let (email, display_name) = (email?, display_name.unwrap_or_default());
+    errors.finish()?;
+    let (Some(email), Some(display_name)) = (email, display_name) else {
+        return Err(AppError::Internal("validated fields missing".into()));
+    };
     let hash = password::hash(input.password).await?;
     let now = crate::time::now();
     let tx = begin_write(db).await?;
@@ -305,7 +283,7 @@ pub async fn reset_password(
     new_password: String,
 ) -> AppResult<user::Model> {
     require_admin(caller)?;
-    check_password(&new_password, "newPassword")?;
+    check_password(&new_password).map_err(|i| password_error(i, "newPassword"))?;
     user::Entity::find_by_id(id)
         .one(&caller.db)
         .await?
@@ -319,7 +297,7 @@ pub async fn change_own_password(
     current_password: String,
     new_password: String,
 ) -> AppResult<user::Model> {
-    check_password(&new_password, "newPassword")?;
+    check_password(&new_password).map_err(|i| password_error(i, "newPassword"))?;
     let me = user::Entity::find_by_id(caller.principal.user_id)
         .one(&caller.db)
         .await?

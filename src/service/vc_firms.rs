@@ -4,15 +4,18 @@
 
 use std::collections::HashMap;
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use entity::{
     customer,
     enums::{FundingStage, VcReputation},
     funding_attestation, vc_firm,
 };
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select,
+    ActiveModelTrait,
+    ActiveValue::Set,
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, Select,
+    sea_query::{Expr, ExprTrait, Func, LikeExpr},
 };
 
 use super::{
@@ -41,10 +44,52 @@ fn by_name() -> Ordering<vc_firm::Entity> {
     }
 }
 
-pub async fn list(caller: &Caller, page: &PageRequest) -> AppResult<Page<vc_firm::Model>> {
+/// Which VC firms to list; every given condition must hold.
+#[derive(Clone, Debug, Default)]
+pub struct VcFirmFilter {
+    /// Case-insensitive substring of the name.
+    pub search: Option<String>,
+    pub portfolio_access: Option<bool>,
+    pub reputations: Vec<VcReputation>,
+    /// Firms changed after this instant, for delta sync.
+    pub updated_after: Option<DateTime<Utc>>,
+}
+
+fn filtered(filter: &VcFirmFilter) -> Select<vc_firm::Entity> {
+    let mut condition = Condition::all();
+    if let Some(search) = filter
+        .search
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        condition = condition.add(
+            Expr::expr(Func::lower(Expr::col(vc_firm::Column::Name)))
+                .like(LikeExpr::new(super::like_pattern(search)).escape('\\')),
+        );
+    }
+    if let Some(access) = filter.portfolio_access {
+        condition = condition.add(vc_firm::Column::PortfolioAccess.eq(access));
+    }
+    if !filter.reputations.is_empty() {
+        condition =
+            condition.add(vc_firm::Column::Reputation.is_in(filter.reputations.iter().copied()));
+    }
+    if let Some(at) = filter.updated_after {
+        condition = condition.add(vc_firm::Column::UpdatedAt.gt(at));
+    }
+    vc_firm::Entity::find().filter(condition)
+}
+
+/// The firm directory (visible to every signed-in caller), by name.
+pub async fn list(
+    caller: &Caller,
+    filter: &VcFirmFilter,
+    page: &PageRequest,
+) -> AppResult<Page<vc_firm::Model>> {
     paginate(
         &caller.db,
-        vc_firm::Entity::find(),
+        filtered(filter),
         &by_name(),
         SortKeyKind::Text,
         page,
@@ -52,8 +97,8 @@ pub async fn list(caller: &Caller, page: &PageRequest) -> AppResult<Page<vc_firm
     .await
 }
 
-pub async fn count(caller: &Caller) -> AppResult<u64> {
-    Ok(vc_firm::Entity::find().count(&caller.db).await?)
+pub async fn count(caller: &Caller, filter: &VcFirmFilter) -> AppResult<u64> {
+    Ok(filtered(filter).count(&caller.db).await?)
 }
 
 pub async fn get(caller: &Caller, id: i64) -> AppResult<vc_firm::Model> {

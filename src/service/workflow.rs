@@ -137,6 +137,24 @@ fn action_past(action: Action) -> &'static str {
     }
 }
 
+/// Tells subscribers about a committed status change (or a new record, with no previous status).
+pub(super) async fn announce(
+    caller: &Caller,
+    before: Option<&opportunity::Model>,
+    after: &opportunity::Model,
+) {
+    if before.is_some_and(|b| b.status == after.status) {
+        return;
+    }
+    let event = crate::events::OpportunityEvent {
+        opportunity_id: after.id,
+        status: after.status,
+        previous_status: before.map(|b| b.status),
+        at: after.updated_at,
+    };
+    caller.events.publish(&caller.db, event).await;
+}
+
 /// Moves a record along one arrow, guarded by its version: the row changes only if nobody changed it since it
 /// was read. `changes` carries the other columns that move with the status.
 pub(super) async fn advance(
@@ -519,6 +537,7 @@ pub async fn create(
             idempotency::complete(&tx.txn, claim, record.id).await?;
         }
         tx.commit().await?;
+        announce(caller, None, &record).await;
         Ok::<_, AppError>(Ok(record))
     };
     match attempt.await {
@@ -805,6 +824,7 @@ pub async fn submit(
     )
     .await?;
     tx.commit().await?;
+    announce(caller, Some(&record), &submitted).await;
     Ok(Submission {
         record: submitted,
         report,
@@ -855,6 +875,7 @@ pub(super) async fn move_only(
     )
     .await?;
     tx.commit().await?;
+    announce(caller, Some(&record), &moved).await;
     Ok(moved)
 }
 
@@ -908,6 +929,7 @@ pub async fn reply(
     )
     .await?;
     tx.commit().await?;
+    announce(caller, Some(&record), &resubmitted).await;
     Ok(Submission {
         record: resubmitted,
         report,

@@ -31,7 +31,8 @@ fn ids(connection: &Value) -> Vec<Value> {
 
 #[tokio::test]
 async fn walking_forward_in_small_pages_visits_every_record_once_in_order() {
-    let app = TestApp::spawn().await;
+    // A whole page of 100 with cursors, pageInfo and totalCount costs 1,100 (API.md: page size × children).
+    let app = TestApp::spawn_with(&[("ACEGATE_MAX_COMPLEXITY", "2000")]).await;
     let token = app.login(ADMIN).await;
     let whole = page(&app, &token, json!({ "first": 100 })).await;
     let expected = ids(&whole);
@@ -60,7 +61,8 @@ async fn walking_forward_in_small_pages_visits_every_record_once_in_order() {
 
 #[tokio::test]
 async fn walking_backward_from_a_cursor_returns_the_preceding_records_in_order() {
-    let app = TestApp::spawn().await;
+    // A whole page of 100 with cursors, pageInfo and totalCount costs 1,100 (API.md: page size × children).
+    let app = TestApp::spawn_with(&[("ACEGATE_MAX_COMPLEXITY", "2000")]).await;
     let token = app.login(ADMIN).await;
     let whole = ids(&page(&app, &token, json!({ "first": 100 })).await);
     let first_six = page(&app, &token, json!({ "first": 6 })).await;

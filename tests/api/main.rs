@@ -2,18 +2,26 @@
 //! a fresh database of its own (SQLite in memory, or PostgreSQL when `TEST_DATABASE_URL` is set).
 
 mod helpers;
+mod http_helpers;
 mod workflow_helpers;
 
+mod analytics;
 mod attestations;
 mod auth;
 mod concurrency;
 mod connections;
 mod credentials;
 mod customers;
+mod filters;
 mod health;
+mod http;
+mod limits;
 mod loaders;
 mod partners;
+mod playground;
 mod reference_cases;
+mod routing;
 mod schema;
 mod scoping;
+mod subscriptions;
 mod workflow;

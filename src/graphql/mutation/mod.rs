@@ -3,12 +3,14 @@
 
 mod auth;
 mod customers;
+mod inquiries;
 mod opportunities;
 mod partners;
 mod vc_firms;
 
 use async_graphql::MergedObject;
 pub use auth::{ClientIp, LoginLimiter};
+pub use inquiries::InquiryLimiter;
 
 #[derive(MergedObject, Default)]
 pub struct Mutation(
@@ -17,4 +19,5 @@ pub struct Mutation(
     customers::CustomerMutation,
     partners::PartnerMutation,
     vc_firms::VcFirmMutation,
+    inquiries::InquiryMutation,
 );

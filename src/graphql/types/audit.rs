@@ -48,3 +48,37 @@ impl AuditEvent {
         self.0.created_at
     }
 }
+
+#[derive(async_graphql::InputObject, Default)]
+pub struct AuditEventFilter {
+    /// Events whose action is one of these, e.g. `opportunity.submit`, `customer.update`.
+    pub action: Option<Vec<String>>,
+    /// Events caused by this user.
+    pub actor_id: Option<ID>,
+    /// Events about objects of this type, e.g. `Opportunity`.
+    pub subject_type: Option<String>,
+    /// Events after this instant (the trail is append-only, so this is the delta-sync filter).
+    pub created_after: Option<DateTime<Utc>>,
+    /// Events before this instant.
+    pub created_before: Option<DateTime<Utc>>,
+}
+
+impl AuditEventFilter {
+    /// The service filter; `subject` comes from the connection's `subjectId` argument.
+    pub fn into_service(
+        self,
+        subject: Option<crate::service::audit::Subject>,
+    ) -> Result<crate::service::audit::AuditFilter, crate::error::AppError> {
+        Ok(crate::service::audit::AuditFilter {
+            subject,
+            subject_type: self.subject_type,
+            actions: self.action.unwrap_or_default(),
+            actor_user_id: self
+                .actor_id
+                .map(|id| crate::graphql::ids::expect(&id, NodeType::User, "filter.actorId"))
+                .transpose()?,
+            created_after: self.created_after,
+            created_before: self.created_before,
+        })
+    }
+}

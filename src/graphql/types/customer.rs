@@ -73,6 +73,7 @@ impl Customer {
         Ok(rows.into_iter().map(FundingAttestation).collect())
     }
     /// The customer's records that the viewer may see.
+    #[graphql(complexity = "crate::graphql::limits::page_cost(first, None, child_complexity)")]
     async fn opportunities(
         &self,
         ctx: &Context<'_>,

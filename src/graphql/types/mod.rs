@@ -1,11 +1,14 @@
 //! GraphQL object types. Each wraps a stored row and lists its fields explicitly, so that a new column (a hash, a
 //! secret) is never exposed by accident.
 
+pub mod analytics;
 pub mod audit;
 pub mod customer;
 pub mod enums;
+pub mod inquiry;
 pub mod opportunity;
 pub mod partner;
+pub mod routing;
 pub mod scalars;
 pub mod track_record;
 pub mod user;

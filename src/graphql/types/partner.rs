@@ -79,6 +79,7 @@ impl Partner {
         Ok(points.into_iter().map(CloseRatePoint).collect())
     }
     /// The firm's records that the viewer may see.
+    #[graphql(complexity = "crate::graphql::limits::page_cost(first, None, child_complexity)")]
     async fn opportunities(
         &self,
         ctx: &Context<'_>,
@@ -119,6 +120,8 @@ pub struct PartnerFilter {
     pub specialty: Option<String>,
     /// Case-insensitive substring of the name.
     pub search: Option<String>,
+    /// Firms changed after this instant, for delta sync.
+    pub updated_after: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 impl From<PartnerFilter> for crate::service::partners::PartnerFilter {
@@ -133,6 +136,7 @@ impl From<PartnerFilter> for crate::service::partners::PartnerFilter {
             region: f.region,
             specialty: f.specialty,
             search: f.search,
+            updated_after: f.updated_after,
         }
     }
 }

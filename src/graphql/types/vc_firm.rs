@@ -37,6 +37,7 @@ impl VcFirm {
         self.0.reputation.into()
     }
     /// The firm's attestations that the viewer may see, newest first.
+    #[graphql(complexity = "crate::graphql::limits::page_cost(first, None, child_complexity)")]
     async fn attestations(
         &self,
         ctx: &Context<'_>,
@@ -113,5 +114,32 @@ impl FundingAttestation {
     }
     async fn revocation_reason(&self) -> Option<&str> {
         self.0.revocation_reason.as_deref()
+    }
+}
+
+#[derive(async_graphql::InputObject, Default)]
+pub struct VcFirmFilter {
+    /// Case-insensitive substring of the name.
+    pub search: Option<String>,
+    /// Firms in (true) or outside (false) the Activate Portfolio Sub-Program.
+    pub portfolio_access: Option<bool>,
+    pub reputation: Option<Vec<VcReputation>>,
+    /// Firms changed after this instant, for delta sync.
+    pub updated_after: Option<DateTime<Utc>>,
+}
+
+impl From<VcFirmFilter> for service::VcFirmFilter {
+    fn from(f: VcFirmFilter) -> Self {
+        Self {
+            search: f.search,
+            portfolio_access: f.portfolio_access,
+            reputations: f
+                .reputation
+                .unwrap_or_default()
+                .into_iter()
+                .map(Into::into)
+                .collect(),
+            updated_after: f.updated_after,
+        }
     }
 }

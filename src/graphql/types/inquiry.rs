@@ -1,0 +1,129 @@
+//! Inquiries: a company looking for a partner, the partner it was routed to, and the customer it became.
+
+use async_graphql::{Context, ID, InputObject, Object, Result};
+use chrono::{DateTime, Utc};
+use entity::inquiry;
+use sea_orm::DatabaseConnection;
+
+use super::{
+    customer::Customer,
+    dangling,
+    enums::{AwsService, FundingStage},
+    partner::Partner,
+};
+use crate::{
+    error::AppError,
+    graphql::{
+        ids::{self, NodeType},
+        loaders::Loaders,
+    },
+    service::{inquiries as service, partners},
+};
+
+/// A company's request for a partner (name, stage, use case, region, services, contact), routed to the best-matching
+/// partner firm. Visible to ADMIN, ANALYST and REVIEWER, and to the users of the firm it is routed to.
+pub struct Inquiry(pub inquiry::Model);
+
+#[Object]
+impl Inquiry {
+    pub async fn id(&self) -> ID {
+        NodeType::Inquiry.id(self.0.id)
+    }
+    async fn company_name(&self) -> &str {
+        &self.0.company_name
+    }
+    async fn funding_stage(&self) -> FundingStage {
+        self.0.funding_stage.into()
+    }
+    /// The company's use case in a sentence.
+    async fn use_case(&self) -> &str {
+        &self.0.use_case
+    }
+    /// One of EU, UK, US, APAC, LATAM.
+    async fn region(&self) -> &str {
+        &self.0.region
+    }
+    async fn services(&self) -> Vec<AwsService> {
+        service::services(&self.0)
+            .into_iter()
+            .map(Into::into)
+            .collect()
+    }
+    async fn contact_email(&self) -> &str {
+        &self.0.contact_email
+    }
+    /// The partner firm the inquiry is routed to: the best match when it was submitted, then the firm that accepted
+    /// it. Null when no firm may file the funding source the company needs. Also shown to an anonymous submitter,
+    /// who may read the firm's directory fields that need no sign-in (id, name, tier).
+    async fn matched_partner(&self, ctx: &Context<'_>) -> Result<Option<Partner>> {
+        let Some(id) = self.0.matched_partner_id else {
+            return Ok(None);
+        };
+        let firm = match ctx.data_opt::<Loaders>() {
+            Some(loaders) => loaders.partners.load_one(id).await?,
+            None => partners::load_by_ids(ctx.data::<DatabaseConnection>()?, &[id])
+                .await?
+                .remove(&id),
+        };
+        Ok(Some(Partner(firm.ok_or_else(|| dangling("partner", id))?)))
+    }
+    /// The customer created when the inquiry was accepted; null before.
+    async fn customer(&self, ctx: &Context<'_>) -> Result<Option<Customer>> {
+        let (Some(id), Some(loaders)) = (self.0.customer_id, ctx.data_opt::<Loaders>()) else {
+            return Ok(None);
+        };
+        Ok(Some(Customer(
+            loaders
+                .customers
+                .load_one(id)
+                .await?
+                .ok_or_else(|| dangling("customer", id))?,
+        )))
+    }
+    /// Whether the inquiry was accepted (its customer exists).
+    async fn accepted(&self) -> bool {
+        self.0.customer_id.is_some()
+    }
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+}
+
+#[derive(InputObject, Default)]
+pub struct InquiryFilter {
+    /// Case-insensitive substring of the company name.
+    pub search: Option<String>,
+    pub region: Option<Vec<String>>,
+    pub funding_stage: Option<Vec<FundingStage>>,
+    /// Accepted inquiries (true) or those still waiting (false).
+    pub accepted: Option<bool>,
+    pub matched_partner_id: Option<ID>,
+    pub created_after: Option<DateTime<Utc>>,
+    /// Inquiries changed (submitted or accepted) after this instant, for delta sync.
+    pub updated_after: Option<DateTime<Utc>>,
+}
+
+impl InquiryFilter {
+    pub fn into_service(self) -> Result<service::InquiryFilter, AppError> {
+        Ok(service::InquiryFilter {
+            search: self.search,
+            regions: self.region.unwrap_or_default(),
+            funding_stages: self
+                .funding_stage
+                .unwrap_or_default()
+                .into_iter()
+                .map(Into::into)
+                .collect(),
+            accepted: self.accepted,
+            matched_partner_id: self
+                .matched_partner_id
+                .map(|id| ids::expect(&id, NodeType::Partner, "filter.matchedPartnerId"))
+                .transpose()?,
+            created_after: self.created_after,
+            updated_after: self.updated_after,
+        })
+    }
+}

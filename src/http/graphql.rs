@@ -1,0 +1,513 @@
+//! `GET`/`POST /graphql` per the GraphQL-over-HTTP draft, with every limit of API.md checked before execution.
+//!
+//! The order is cheapest first, and nothing is read that a check could have refused: `Accept` (406), the method
+//! and `Content-Type` (415), the credential, the rate limit (429), the body size (413), the request's JSON shape
+//! (400, batches included), the query text and document (`QUERY_TOO_COMPLEX`, via the schema's
+//! [`Protections`](crate::graphql::limits::Protections)), a mutation over GET (405), then execution under the
+//! request deadline (`TIMEOUT`). A request error (nothing executed) has no `data` entry; with
+//! `application/graphql-response+json` it gets a 4xx status, with `application/json` a 200.
+
+use std::{
+    net::SocketAddr,
+    time::{Duration, Instant},
+};
+
+use async_graphql::{ServerError, Variables, parser::types::OperationType};
+use axum::{
+    body::Body,
+    extract::{ConnectInfo, Query, Request, State},
+    http::{HeaderMap, HeaderValue, Method, StatusCode, header, request::Parts},
+    response::{IntoResponse, Response},
+};
+use futures_util::StreamExt;
+use serde_json::{Map, Value, json};
+
+use super::{
+    RequestId,
+    negotiate::{self, ResponseType},
+};
+use crate::{
+    app::AppState,
+    config::Limits,
+    error::AppError,
+    graphql::{
+        limits::{self, ExecutionMarker},
+        loaders::Loaders,
+        mutation::ClientIp,
+    },
+    metrics::{Outcome, RateLimitScope},
+    ratelimit::{Exceeded, Limiter, Quota},
+    service::{self, Caller},
+};
+
+/// The limits of the endpoint and its rate limiters.
+pub struct Guard {
+    pub limits: Limits,
+    per_principal: Limiter,
+    per_anonymous_ip: Limiter,
+}
+
+impl Guard {
+    pub fn new(limits: Limits) -> Self {
+        let minute = Duration::from_secs(60);
+        Self {
+            per_principal: Limiter::new(limits.requests_per_principal_per_minute, minute),
+            per_anonymous_ip: Limiter::new(limits.anonymous_requests_per_ip_per_minute, minute),
+            limits,
+        }
+    }
+}
+
+/// A response built before execution: an HTTP-level refusal, or a GraphQL request error.
+struct Refusal {
+    status: StatusCode,
+    code: &'static str,
+    message: String,
+    headers: Vec<(header::HeaderName, HeaderValue)>,
+}
+
+impl Refusal {
+    fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+        Self {
+            status,
+            code,
+            message: message.into(),
+            headers: Vec::new(),
+        }
+    }
+
+    fn bad_request(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, "BAD_REQUEST", message)
+    }
+}
+
+pub async fn handler(State(state): State<AppState>, request: Request) -> Response {
+    let started = Instant::now();
+    let (parts, body) = request.into_parts();
+    let request_id = parts
+        .extensions
+        .get::<RequestId>()
+        .map(|id| id.0.clone())
+        .unwrap_or_default();
+    let media = negotiate::response_type(&parts.headers);
+    let mut context = Exchange {
+        state: &state,
+        media: media.unwrap_or(ResponseType::Json),
+        request_id,
+        quota: None,
+        operation: None,
+    };
+    let outcome = match media {
+        None => Err(Refusal::new(
+            StatusCode::NOT_ACCEPTABLE,
+            "BAD_REQUEST",
+            "this endpoint answers application/graphql-response+json or application/json",
+        )),
+        Some(_) => context.serve(parts, body).await,
+    };
+    let (response, result) = match outcome {
+        Ok(done) => done,
+        Err(refusal) => {
+            let result = match refusal.code {
+                "RATE_LIMITED" => Outcome::RateLimited,
+                _ => Outcome::Rejected,
+            };
+            (context.refusal(refusal), result)
+        }
+    };
+    state
+        .ops
+        .metrics
+        .record_graphql(context.operation.as_deref(), result, started.elapsed());
+    response
+}
+
+/// One request's answer in the making.
+struct Exchange<'a> {
+    state: &'a AppState,
+    media: ResponseType,
+    request_id: String,
+    quota: Option<Quota>,
+    operation: Option<String>,
+}
+
+impl Exchange<'_> {
+    async fn serve(&mut self, parts: Parts, body: Body) -> Result<(Response, Outcome), Refusal> {
+        let guard = &self.state.guard;
+        let is_get = parts.method == Method::GET;
+        if !is_get && !negotiate::is_json_body(&parts.headers) {
+            return Err(Refusal::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "BAD_REQUEST",
+                "send the request as application/json",
+            ));
+        }
+        let ip = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|info| info.0.ip().to_string())
+            .unwrap_or_else(|| "unknown".into());
+
+        // Who is asking, then whether they may ask now.
+        let caller = self.authenticate(&parts.headers).await;
+        let (limiter, key, scope) = match &caller {
+            Ok(Some(caller)) => (
+                &guard.per_principal,
+                format!("user:{}", caller.principal.user_id),
+                RateLimitScope::Principal,
+            ),
+            // A credential that fails counts against the address, like an anonymous request.
+            _ => (
+                &guard.per_anonymous_ip,
+                format!("ip:{ip}"),
+                RateLimitScope::AnonymousIp,
+            ),
+        };
+        match limiter.hit(&key) {
+            Ok(quota) => self.quota = Some(quota),
+            Err(Exceeded { retry_after_secs }) => {
+                self.state.ops.metrics.record_rate_limited(scope);
+                self.quota = Some(Quota {
+                    limit: limiter.limit(),
+                    remaining: 0,
+                    reset_secs: retry_after_secs,
+                });
+                let mut refusal = Refusal::new(
+                    StatusCode::TOO_MANY_REQUESTS,
+                    "RATE_LIMITED",
+                    AppError::RateLimited { retry_after_secs }.message(),
+                );
+                refusal
+                    .headers
+                    .push((header::RETRY_AFTER, HeaderValue::from(retry_after_secs)));
+                return Err(refusal);
+            }
+        }
+        let caller = caller.map_err(|err| {
+            let mut refusal = Refusal::new(StatusCode::UNAUTHORIZED, err.code(), err.message());
+            if matches!(err, AppError::Unauthenticated) {
+                refusal
+                    .headers
+                    .push((header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer")));
+            } else {
+                refusal.status = StatusCode::INTERNAL_SERVER_ERROR;
+            }
+            refusal
+        })?;
+
+        let mut request = if is_get {
+            from_query_string(&parts)?
+        } else {
+            read_json_request(body, guard.limits.max_body_bytes).await?
+        };
+
+        // The text is measured before the parser sees it, and the document is parsed once, here, so that a
+        // mutation over GET is refused before anything runs; the schema's Protections reuse the parsed document.
+        if let Err(error) = limits::check_text(&request.query, &guard.limits.query) {
+            return Ok((self.request_error(error), Outcome::Rejected));
+        }
+        let operation_type = {
+            let operation_name = request.operation_name.clone();
+            let doc = match request.parsed_query() {
+                Ok(doc) => doc,
+                Err(error) => return Ok((self.request_error(error), Outcome::Rejected)),
+            };
+            let selected = limits::selected_operation(doc, operation_name.as_deref());
+            if let Some((name, _)) = selected {
+                let name = name.map_or("anonymous", |n| n.as_str());
+                tracing::Span::current().record("operation", name);
+                self.operation = Some(name.to_owned());
+            }
+            selected.map(|(_, operation)| operation.ty)
+        };
+        if is_get && matches!(operation_type, Some(ty) if ty != OperationType::Query) {
+            let mut refusal = Refusal::new(
+                StatusCode::METHOD_NOT_ALLOWED,
+                "BAD_REQUEST",
+                "mutations and subscriptions are only accepted over POST",
+            );
+            refusal
+                .headers
+                .push((header::ALLOW, HeaderValue::from_static("POST")));
+            return Err(refusal);
+        }
+
+        let marker = ExecutionMarker::default();
+        request = request.data(ClientIp(ip)).data(marker.clone());
+        if let Some(caller) = caller {
+            request = request.data(Loaders::new(&caller)).data(caller);
+        }
+        // Dropping the execution at the deadline drops any open transaction with it, which rolls it back.
+        let executed = tokio::time::timeout(
+            guard.limits.request_timeout,
+            self.state.schema.execute(request),
+        )
+        .await;
+        let response = match executed {
+            Ok(response) => response,
+            Err(_) => {
+                tracing::warn!(
+                    timeout_ms = guard.limits.request_timeout.as_millis() as u64,
+                    "request timed out"
+                );
+                let refusal = Refusal::new(
+                    StatusCode::GATEWAY_TIMEOUT,
+                    "TIMEOUT",
+                    format!(
+                        "the request took longer than {} ms and was cancelled; nothing it did was committed",
+                        guard.limits.request_timeout.as_millis()
+                    ),
+                );
+                return Ok((self.refusal(refusal), Outcome::Timeout));
+            }
+        };
+        let outcome = if !marker.executed() {
+            Outcome::Rejected
+        } else if response.errors.is_empty() {
+            Outcome::Ok
+        } else {
+            Outcome::Error
+        };
+        Ok((self.render(response, marker.executed()), outcome))
+    }
+
+    async fn authenticate(&self, headers: &HeaderMap) -> Result<Option<Caller>, AppError> {
+        let Some(value) = headers.get(header::AUTHORIZATION) else {
+            return Ok(None);
+        };
+        let value = value.to_str().map_err(|_| AppError::Unauthenticated)?;
+        let principal = service::accounts::principal_for_authorization(
+            &self.state.db,
+            &self.state.tokens,
+            value,
+        )
+        .await?
+        .ok_or(AppError::Unauthenticated)?;
+        Ok(Some(Caller {
+            db: self.state.db.clone(),
+            principal,
+            request_id: Some(self.request_id.clone()),
+            events: self.state.events.clone(),
+        }))
+    }
+
+    /// A GraphQL request error found by the handler itself (text limits, syntax), rendered like the schema's own
+    /// (a syntax error keeps its location).
+    fn request_error(&self, error: ServerError) -> Response {
+        self.render(async_graphql::Response::from_errors(vec![error]), false)
+    }
+
+    /// Renders a refusal. GraphQL-level codes (`QUERY_TOO_COMPLEX`, `UNAUTHENTICATED`, `TIMEOUT`, a syntax error)
+    /// follow the negotiated media type's status rules; transport refusals (406, 413, 415, 405, 429, 400 for a
+    /// malformed body) keep their status either way.
+    fn refusal(&self, refusal: Refusal) -> Response {
+        let graphql_level = matches!(refusal.code, "UNAUTHENTICATED" | "TIMEOUT" | "INTERNAL");
+        let status = if graphql_level && self.media == ResponseType::Json {
+            StatusCode::OK
+        } else {
+            refusal.status
+        };
+        let mut extensions = Map::new();
+        if !refusal.code.is_empty() {
+            extensions.insert("code".into(), refusal.code.into());
+        }
+        if refusal.code == "RATE_LIMITED"
+            && let Some(quota) = self.quota
+        {
+            extensions.insert("retryAfter".into(), quota.reset_secs.into());
+        }
+        extensions.insert("requestId".into(), self.request_id.clone().into());
+        let body = json!({ "errors": [{ "message": refusal.message, "extensions": extensions }] });
+        let mut response = self.respond(status, body);
+        for (name, value) in refusal.headers {
+            response.headers_mut().insert(name, value);
+        }
+        response
+    }
+
+    /// Renders an async-graphql response: without `data` when nothing executed, every error with the request
+    /// id and without internals.
+    fn render(&self, response: async_graphql::Response, executed: bool) -> Response {
+        let extra_headers = response.http_headers.clone();
+        let first_code = response.errors.first().and_then(|e| {
+            e.extensions.as_ref().and_then(|x| match x.get("code") {
+                Some(async_graphql::Value::String(code)) => Some(code.clone()),
+                _ => None,
+            })
+        });
+        let mut body = serde_json::to_value(&response).unwrap_or_else(|_| json!({}));
+        if let Some(object) = body.as_object_mut() {
+            if !executed {
+                object.remove("data");
+            }
+            if let Some(Value::Array(errors)) = object.get_mut("errors") {
+                for error in errors {
+                    self.scrub(error);
+                }
+            }
+        }
+        let status = match (executed, self.media) {
+            (true, _) | (false, ResponseType::Json) => StatusCode::OK,
+            (false, ResponseType::GraphQLResponseJson) => match first_code.as_deref() {
+                Some("UNAUTHENTICATED") => StatusCode::UNAUTHORIZED,
+                Some("INTERNAL") => StatusCode::INTERNAL_SERVER_ERROR,
+                _ => StatusCode::BAD_REQUEST,
+            },
+        };
+        let mut http = self.respond(status, body);
+        for (name, value) in extra_headers.iter() {
+            http.headers_mut().append(name, value.clone());
+        }
+        http
+    }
+
+    /// Adds the request id to an error, and replaces a message that looks like an internal (a Rust path, a file,
+    /// SQL) with an opaque `INTERNAL`: a last line of defence behind `AppError`'s own mapping.
+    fn scrub(&self, error: &mut Value) {
+        let code = error["extensions"]["code"].as_str().map(str::to_owned);
+        let message = error["message"].as_str().unwrap_or_default();
+        if matches!(code.as_deref(), None | Some("INTERNAL")) && looks_internal(message) {
+            tracing::error!(error = %message, "internal detail withheld from a GraphQL error");
+            error["message"] = "internal error".into();
+            error["extensions"] = json!({ "code": "INTERNAL" });
+        }
+        if !error["extensions"].is_object() {
+            error["extensions"] = json!({});
+        }
+        error["extensions"]["requestId"] = self.request_id.clone().into();
+    }
+
+    fn respond(&self, status: StatusCode, body: Value) -> Response {
+        let mut response = (status, body.to_string()).into_response();
+        let headers = response.headers_mut();
+        headers.insert(header::CONTENT_TYPE, self.media.content_type());
+        if let Some(quota) = self.quota {
+            headers.insert("ratelimit-limit", HeaderValue::from(quota.limit));
+            headers.insert("ratelimit-remaining", HeaderValue::from(quota.remaining));
+            headers.insert("ratelimit-reset", HeaderValue::from(quota.reset_secs));
+        }
+        response
+    }
+}
+
+/// Whether an error message carries what a client must never see: Rust paths, source files, SQL, driver text.
+pub fn looks_internal(message: &str) -> bool {
+    let lower = message.to_ascii_lowercase();
+    message.contains("::")
+        || lower.contains(".rs:")
+        || lower.contains("panicked")
+        || lower.contains("backtrace")
+        || lower.contains("/src/")
+        || lower.contains("sqlx")
+        || lower.contains("sqlite")
+        || lower.contains("postgres")
+        || lower.contains("error returned from database")
+        || lower.contains("select ")
+        || lower.contains("insert into")
+        || lower.contains("delete from")
+}
+
+/// The parameters of a GET: `query`, and `operationName`, `variables` and `extensions` (JSON) when present.
+fn from_query_string(parts: &Parts) -> Result<async_graphql::Request, Refusal> {
+    let Query(params) =
+        Query::<std::collections::HashMap<String, String>>::try_from_uri(&parts.uri)
+            .map_err(|_| Refusal::bad_request("the query string is malformed"))?;
+    let mut object = Map::new();
+    if let Some(query) = params.get("query") {
+        object.insert("query".into(), query.clone().into());
+    }
+    if let Some(name) = params.get("operationName").filter(|n| !n.is_empty()) {
+        object.insert("operationName".into(), name.clone().into());
+    }
+    for key in ["variables", "extensions"] {
+        if let Some(raw) = params.get(key).filter(|raw| !raw.is_empty()) {
+            let value: Value = serde_json::from_str(raw)
+                .map_err(|_| Refusal::bad_request(format!("`{key}` is not valid JSON")))?;
+            object.insert(key.into(), value);
+        }
+    }
+    graphql_request(Value::Object(object))
+}
+
+/// Reads at most `limit` bytes of body, refusing more with 413 as soon as it is known.
+async fn read_json_request(body: Body, limit: usize) -> Result<async_graphql::Request, Refusal> {
+    let too_large = || {
+        Refusal::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "BAD_REQUEST",
+            format!("the request body is larger than {limit} bytes"),
+        )
+    };
+    let mut bytes = Vec::new();
+    let mut stream = body.into_data_stream();
+    while let Some(chunk) = stream.next().await {
+        let chunk =
+            chunk.map_err(|_| Refusal::bad_request("the request body could not be read"))?;
+        if bytes.len() + chunk.len() > limit {
+            return Err(too_large());
+        }
+        bytes.extend_from_slice(&chunk);
+    }
+    let first = bytes.iter().find(|b| !b.is_ascii_whitespace());
+    match first {
+        None => return Err(Refusal::bad_request("the request body is empty")),
+        Some(b'[') => return Err(Refusal::bad_request("batched requests are not supported")),
+        _ => {}
+    }
+    let value: Value = serde_json::from_slice(&bytes)
+        .map_err(|_| Refusal::bad_request("the request body is not valid JSON"))?;
+    graphql_request(value)
+}
+
+/// Checks the shape of a GraphQL-over-HTTP request: `query` a string; `operationName` a string or null;
+/// `variables` and `extensions` maps or null.
+fn graphql_request(value: Value) -> Result<async_graphql::Request, Refusal> {
+    let Value::Object(mut object) = value else {
+        return Err(Refusal::bad_request("the request must be a JSON object"));
+    };
+    let query = match object.remove("query") {
+        Some(Value::String(query)) => query,
+        Some(_) => return Err(Refusal::bad_request("`query` must be a string")),
+        None => return Err(Refusal::bad_request("`query` is missing")),
+    };
+    let mut request = async_graphql::Request::new(query);
+    match object.remove("operationName") {
+        None | Some(Value::Null) => {}
+        Some(Value::String(name)) => request = request.operation_name(name),
+        Some(_) => return Err(Refusal::bad_request("`operationName` must be a string")),
+    }
+    match object.remove("variables") {
+        None | Some(Value::Null) => {}
+        Some(variables @ Value::Object(_)) => {
+            request = request.variables(Variables::from_json(variables));
+        }
+        Some(_) => return Err(Refusal::bad_request("`variables` must be an object")),
+    }
+    match object.remove("extensions") {
+        None | Some(Value::Null) => {}
+        Some(extensions @ Value::Object(_)) => {
+            request.extensions = serde_json::from_value(extensions)
+                .map_err(|_| Refusal::bad_request("`extensions` is malformed"))?;
+        }
+        Some(_) => return Err(Refusal::bad_request("`extensions` must be an object")),
+    }
+    Ok(request)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn internal_looking_messages_are_recognised() {
+        assert!(looks_internal(
+            "Data `acegate::service::Caller` does not exist."
+        ));
+        assert!(looks_internal(
+            "error returned from database: relation \"x\" does not exist"
+        ));
+        assert!(looks_internal("thread 'main' panicked at src/app.rs:12:5"));
+        assert!(!looks_internal("not found"));
+        assert!(!looks_internal("Unknown field \"foo\" on type \"Query\"."));
+    }
+}
