@@ -326,26 +326,32 @@ impl Exchange<'_> {
     }
 
     /// Renders an async-graphql response: without `data` when nothing executed, every error with the request
-    /// id and without internals.
-    fn render(&self, response: async_graphql::Response, executed: bool) -> Response {
-        let extra_headers = response.http_headers.clone();
+    /// id and without internals. Serialized straight from the response, so `data` keeps the query's field order.
+    fn render(&self, mut response: async_graphql::Response, executed: bool) -> Response {
         let first_code = response.errors.first().and_then(|e| {
             e.extensions.as_ref().and_then(|x| match x.get("code") {
                 Some(async_graphql::Value::String(code)) => Some(code.clone()),
                 _ => None,
             })
         });
-        let mut body = serde_json::to_value(&response).unwrap_or_else(|_| json!({}));
-        if let Some(object) = body.as_object_mut() {
-            if !executed {
-                object.remove("data");
-            }
-            if let Some(Value::Array(errors)) = object.get_mut("errors") {
-                for error in errors {
-                    self.scrub(error);
-                }
-            }
+        for error in &mut response.errors {
+            self.scrub(error);
         }
+        #[derive(serde::Serialize)]
+        struct Body<'a> {
+            #[serde(skip_serializing_if = "<[_]>::is_empty")]
+            errors: &'a [async_graphql::ServerError],
+            #[serde(skip_serializing_if = "Option::is_none")]
+            data: Option<&'a async_graphql::Value>,
+            #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+            extensions: &'a std::collections::BTreeMap<String, async_graphql::Value>,
+        }
+        let body = Body {
+            errors: &response.errors,
+            data: executed.then_some(&response.data),
+            extensions: &response.extensions,
+        };
+        let bytes = serde_json::to_vec(&body).unwrap_or_else(|_| b"{}".to_vec());
         let status = match (executed, self.media) {
             (true, _) | (false, ResponseType::Json) => StatusCode::OK,
             (false, ResponseType::GraphQLResponseJson) => match first_code.as_deref() {
@@ -354,8 +360,8 @@ impl Exchange<'_> {
                 _ => StatusCode::BAD_REQUEST,
             },
         };
-        let mut http = self.respond(status, body);
-        for (name, value) in extra_headers.iter() {
+        let mut http = self.respond_bytes(status, bytes);
+        for (name, value) in response.http_headers.iter() {
             http.headers_mut().append(name, value.clone());
         }
         http
@@ -363,22 +369,33 @@ impl Exchange<'_> {
 
     /// Adds the request id to an error, and replaces a message that looks like an internal (a Rust path, a file,
     /// SQL) with an opaque `INTERNAL`: a last line of defence behind `AppError`'s own mapping.
-    fn scrub(&self, error: &mut Value) {
-        let code = error["extensions"]["code"].as_str().map(str::to_owned);
-        let message = error["message"].as_str().unwrap_or_default();
-        if matches!(code.as_deref(), None | Some("INTERNAL")) && looks_internal(message) {
-            tracing::error!(error = %message, "internal detail withheld from a GraphQL error");
-            error["message"] = "internal error".into();
-            error["extensions"] = json!({ "code": "INTERNAL" });
+    fn scrub(&self, error: &mut async_graphql::ServerError) {
+        let code = error.extensions.as_ref().and_then(|x| match x.get("code") {
+            Some(async_graphql::Value::String(code)) => Some(code.clone()),
+            _ => None,
+        });
+        if matches!(code.as_deref(), None | Some("INTERNAL")) && looks_internal(&error.message) {
+            tracing::error!(error = %error.message, "internal detail withheld from a GraphQL error");
+            error.message = "internal error".into();
+            error.extensions = Some(Default::default());
+            error.locations.clear();
+            error.path.clear();
+            if let Some(extensions) = error.extensions.as_mut() {
+                extensions.set("code", "INTERNAL");
+            }
         }
-        if !error["extensions"].is_object() {
-            error["extensions"] = json!({});
-        }
-        error["extensions"]["requestId"] = self.request_id.clone().into();
+        error
+            .extensions
+            .get_or_insert_with(Default::default)
+            .set("requestId", self.request_id.clone());
     }
 
     fn respond(&self, status: StatusCode, body: Value) -> Response {
-        let mut response = (status, body.to_string()).into_response();
+        self.respond_bytes(status, body.to_string().into_bytes())
+    }
+
+    fn respond_bytes(&self, status: StatusCode, body: Vec<u8>) -> Response {
+        let mut response = (status, body).into_response();
         let headers = response.headers_mut();
         headers.insert(header::CONTENT_TYPE, self.media.content_type());
         if let Some(quota) = self.quota {

@@ -645,3 +645,36 @@ async fn the_server_starts_without_its_database_and_becomes_ready_when_it_appear
     assert!(answer.contains("\"__typename\":\"Query\""), "{answer}");
     server.abort();
 }
+
+#[tokio::test]
+async fn response_fields_keep_the_order_of_the_query() {
+    use axum::{body::Body, http::Request};
+    use http_body_util::BodyExt;
+    let app = TestApp::spawn().await;
+    let token = app.token_for(ADMIN).await;
+    let body = serde_json::json!({ "query": "{ viewer { role email displayName } }" }).to_string();
+    let request = Request::post("/graphql")
+        .header("content-type", "application/json")
+        .header("authorization", format!("Bearer {token}"))
+        .body(Body::from(body))
+        .unwrap();
+    let response = tower::ServiceExt::oneshot(app.router.clone(), request)
+        .await
+        .unwrap();
+    let text = String::from_utf8(
+        response
+            .into_body()
+            .collect()
+            .await
+            .unwrap()
+            .to_bytes()
+            .to_vec(),
+    )
+    .unwrap();
+    let (role, email, name) = (
+        text.find("\"role\"").unwrap(),
+        text.find("\"email\"").unwrap(),
+        text.find("\"displayName\"").unwrap(),
+    );
+    assert!(role < email && email < name, "{text}");
+}
