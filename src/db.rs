@@ -56,6 +56,9 @@ pub async fn open(
         .min_connections(if in_memory { 1 } else { 0 })
         .connect_timeout(Duration::from_secs(5))
         .acquire_timeout(Duration::from_secs(5))
+        // Ping a pooled connection before handing it out only when it sat idle long enough to have been dropped by
+        // the server or the network; pinging on every checkout (the default) is one more round trip per statement.
+        .test_before_acquire_if_idle_for(Duration::from_secs(5))
         .sqlx_logging(false)
         .statement_timeout(statement_timeout)
         .map_sqlx_sqlite_opts(move |opts| {

@@ -87,11 +87,25 @@ pub struct Report {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Duplicate {
     pub reference: String,
+    pub same_filer: bool,
     pub status: OpportunityStatus,
 }
 
 impl Duplicate {
     /// Approving a duplicate of an approved (or issued) record awards nothing (DESIGN.md §4, stacking).
+    /// The other record as the filer may read about it: by reference when it is the filer's own, otherwise only as
+    /// "another filer's record".
+    pub fn describe(&self) -> String {
+        if self.same_filer {
+            format!("{} ({})", self.reference, self.status.as_str())
+        } else {
+            format!(
+                "another filer's {} record of this customer",
+                self.status.as_str()
+            )
+        }
+    }
+
     pub fn voids_award(&self) -> bool {
         matches!(
             self.status,
@@ -151,6 +165,9 @@ pub enum FilerFacts<'a> {
 /// Another record of the same customer that is live, approved or issued.
 pub struct OtherRecord<'a> {
     pub reference: &'a str,
+    /// Filed by the same organisation as the record under review: only then may its reference be named to the
+    /// filer (another firm's records are not the filer's to see).
+    pub same_filer: bool,
     pub status: OpportunityStatus,
     pub workload_key: &'a str,
     pub use_case: &'a str,
@@ -510,9 +527,13 @@ pub fn evaluate(facts: &Facts<'_>) -> Report {
             CheckName::DistinctWorkload,
             Outcome::Fail,
             format!(
-                "Describes the same workload as {} ({}): stacking needs distinct workloads.",
-                other.reference,
-                other.status.as_str()
+                "Describes the same workload as {}: stacking needs distinct workloads.",
+                Duplicate {
+                    reference: other.reference.to_owned(),
+                    same_filer: other.same_filer,
+                    status: other.status
+                }
+                .describe()
             ),
         ),
         None => row(
@@ -535,6 +556,7 @@ pub fn evaluate(facts: &Facts<'_>) -> Report {
     let (recommended_decision, recommended_amount_usd) = recommend(facts, &checks, projected, band);
     let duplicate_of = duplicate.map(|o| Duplicate {
         reference: o.reference.to_owned(),
+        same_filer: o.same_filer,
         status: o.status,
     });
     Report {
@@ -808,6 +830,7 @@ mod tests {
                 .iter()
                 .map(|o| OtherRecord {
                     reference: &o.reference,
+                    same_filer: true,
                     status: o.status,
                     workload_key: &o.workload_key,
                     use_case: &o.use_case,

@@ -105,7 +105,15 @@ pub async fn rotate(
         .rows_affected
         == 1;
     if !claimed {
+        // Whoever holds the stolen token may also hold access tokens from it: end them all.
         revoke_family(&tx.txn, &stored.family_id, now).await?;
+        user::ActiveModel {
+            id: Set(stored.user_id),
+            tokens_valid_after: Set(Some(now)),
+            ..Default::default()
+        }
+        .update(&tx.txn)
+        .await?;
         tx.commit().await?;
         tracing::warn!(
             user_id = stored.user_id,

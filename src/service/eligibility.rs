@@ -154,6 +154,7 @@ pub async fn evaluate(
         .iter()
         .map(|o| OtherRecord {
             reference: &o.reference,
+            same_filer: o.partner_id == record.partner_id && o.vc_firm_id == record.vc_firm_id,
             status: o.status,
             workload_key: &o.workload_key,
             use_case: &o.use_case,

@@ -5,7 +5,7 @@ use entity::{
     enums::{DecisionKind, OpportunityStatus},
     opportunity, review_decision,
 };
-use sea_orm::{ActiveModelTrait, EntityTrait, Set};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, DbBackend, EntityTrait, QuerySelect, Set};
 use serde_json::json;
 
 use super::{
@@ -82,6 +82,16 @@ pub async fn decide(
     let mut notes: Vec<String> = Vec::new();
     let mut reasons = decision.reasons.clone();
 
+    // The award depends on the customer's other records and grants: read them inside the transaction, with the
+    // customer locked on PostgreSQL (SQLite writers are serialized already), so that two approvals for one
+    // customer cannot both spend the same room under the cap.
+    let tx = begin_write(&caller.db).await?;
+    if tx.txn.get_database_backend() == DbBackend::Postgres {
+        customer::Entity::find_by_id(record.customer_id)
+            .lock_exclusive()
+            .one(&tx.txn)
+            .await?;
+    }
     let (to, awarded) = match decision.kind {
         DecisionKind::Approve | DecisionKind::ApproveReduced => {
             let full = award_for(record.funding_source, record.requested_amount_usd);
@@ -114,9 +124,9 @@ pub async fn decide(
                 }
                 (_, Some(a)) => a,
             };
-            let lines = eligibility::consumption_of(&caller.db, record.id).await?;
+            let lines = eligibility::consumption_of(&tx.txn, record.id).await?;
             let report = eligibility::evaluate(
-                &caller.db,
+                &tx.txn,
                 eligibility::Candidate {
                     record: &record,
                     consumption: &lines,
@@ -126,14 +136,13 @@ pub async fn decide(
             .await?;
             if let Some(duplicate) = report.duplicate_of.as_ref().filter(|d| d.voids_award()) {
                 amount = 0;
-                notes.push(format!("Awarded $0: the workload duplicates {} ({}), and stacking needs distinct workloads.", duplicate.reference, duplicate.status.as_str()));
+                notes.push(format!("Awarded $0: the workload duplicates {}, and stacking needs distinct workloads.", duplicate.describe()));
                 if !reasons.contains(&CheckName::DistinctWorkload) {
                     reasons.push(CheckName::DistinctWorkload);
                 }
             }
             let room = (policy::CUSTOMER_CREDIT_CAP_USD
-                - eligibility::committed_usd(&caller.db, record.customer_id, record.id, now)
-                    .await?)
+                - eligibility::committed_usd(&tx.txn, record.customer_id, record.id, now).await?)
                 .max(0);
             if amount > room {
                 notes.push(format!(
@@ -174,7 +183,6 @@ pub async fn decide(
         .chain(notes)
         .collect::<Vec<_>>()
         .join("\n");
-    let tx = begin_write(&caller.db).await?;
     let mut changes: opportunity::ActiveModel = Default::default();
     if to != OpportunityStatus::ActionRequired {
         changes.decided_at = Set(Some(now));

@@ -8,7 +8,8 @@ use entity::{
     user,
 };
 use sea_orm::{
-    ColumnTrait, Condition, EntityTrait, QueryFilter, QuerySelect, QueryTrait, sea_query::Query,
+    ColumnTrait, Condition,
+    sea_query::{Expr, ExprTrait, IntoColumnRef, Query},
 };
 
 use crate::auth::{Actor, Principal};
@@ -22,13 +23,38 @@ fn attested_by(vc_firm_id: i64) -> sea_orm::sea_query::SelectStatement {
         .to_owned()
 }
 
-/// Customers a partner firm has filed records for.
-fn filed_for_by_partner(partner_id: i64) -> sea_orm::sea_query::SelectStatement {
-    Query::select()
-        .column(opportunity::Column::CustomerId)
-        .from(opportunity::Entity)
-        .and_where(opportunity::Column::PartnerId.eq(partner_id))
-        .to_owned()
+/// Whether a partner firm works with the customer named by the column `customer_id` of the row being filtered: it
+/// filed a record for the customer, or (with `owner`, when the row is not the customer itself) it owns it.
+/// Correlated subqueries, so that checking a few rows costs a few index probes instead of a pass over the firm's
+/// whole book (a busy firm has thousands of records); over a long scan PostgreSQL still hashes them once.
+fn partner_works_with(
+    partner_id: i64,
+    customer_id: impl IntoColumnRef + Clone,
+    owner: bool,
+) -> Condition {
+    let filed_for = Expr::exists(
+        Query::select()
+            .expr(Expr::val(1))
+            .from(opportunity::Entity)
+            .and_where(
+                Expr::col((opportunity::Entity, opportunity::Column::CustomerId))
+                    .equals(customer_id.clone()),
+            )
+            .and_where(opportunity::Column::PartnerId.eq(partner_id))
+            .to_owned(),
+    );
+    let condition = Condition::any().add(filed_for);
+    if !owner {
+        return condition;
+    }
+    condition.add(Expr::exists(
+        Query::select()
+            .expr(Expr::val(1))
+            .from(customer::Entity)
+            .and_where(Expr::col((customer::Entity, customer::Column::Id)).equals(customer_id))
+            .and_where(customer::Column::OwnerPartnerId.eq(partner_id))
+            .to_owned(),
+    ))
 }
 
 /// Opportunity records: partners see their firm's records; VC firms the records they filed and the non-draft records
@@ -61,7 +87,11 @@ pub fn customers(principal: &Principal) -> Condition {
         Actor::Admin | Actor::Analyst | Actor::Reviewer => Condition::all(),
         Actor::Partner { partner_id } => Condition::any()
             .add(customer::Column::OwnerPartnerId.eq(partner_id))
-            .add(customer::Column::Id.in_subquery(filed_for_by_partner(partner_id))),
+            .add(partner_works_with(
+                partner_id,
+                (customer::Entity, customer::Column::Id),
+                false,
+            )),
         Actor::Vc { vc_firm_id } => {
             Condition::all().add(customer::Column::Id.in_subquery(attested_by(vc_firm_id)))
         }
@@ -82,14 +112,14 @@ pub fn attestations(principal: &Principal) -> Condition {
         Actor::Founder { customer_id } => {
             Condition::all().add(funding_attestation::Column::CustomerId.eq(customer_id))
         }
-        Actor::Partner { .. } => Condition::all().add(
-            funding_attestation::Column::CustomerId.in_subquery(
-                customer::Entity::find()
-                    .select_only()
-                    .column(customer::Column::Id)
-                    .filter(customers(principal))
-                    .into_query(),
+        // The same test as `customers`, made per attestation row (the loader asks for a page's customers only).
+        Actor::Partner { partner_id } => partner_works_with(
+            partner_id,
+            (
+                funding_attestation::Entity,
+                funding_attestation::Column::CustomerId,
             ),
+            true,
         ),
     }
 }
@@ -132,4 +162,16 @@ pub fn inquiries(principal: &Principal) -> Condition {
             Condition::all().add(inquiry::Column::Id.is_null())
         }
     }
+}
+
+/// The rule of [`users`] for a row already loaded: a user referenced by a visible row (who filed, decided,
+/// attested) is shown, but only these viewers see its contact details.
+pub fn may_see_user(principal: &Principal, user: &user::Model) -> bool {
+    user.id == principal.user_id
+        || match principal.actor {
+            Actor::Admin | Actor::Analyst | Actor::Reviewer => true,
+            Actor::Partner { partner_id } => user.partner_id == Some(partner_id),
+            Actor::Vc { vc_firm_id } => user.vc_firm_id == Some(vc_firm_id),
+            Actor::Founder { customer_id } => user.customer_id == Some(customer_id),
+        }
 }

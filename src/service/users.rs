@@ -259,7 +259,8 @@ pub async fn update(caller: &Caller, id: i64, changes: UserChanges) -> AppResult
     if changes.disabled == Some(true) || changes.role.is_some() {
         credentials::revoke_sessions(&tx.txn, id, now).await?;
     }
-    if changes.disabled == Some(true) {
+    // A key acts as its user: a user who changes organisation must not carry its machine clients along.
+    if changes.disabled == Some(true) || changes.role.is_some() {
         credentials::revoke_api_keys(&tx.txn, id, now).await?;
     }
     let snapshot = |u: &user::Model| json!({ "role": u.role.as_str(), "disabled": u.disabled_at.is_some(), "locked": u.locked_at.is_some() });

@@ -714,13 +714,30 @@ pub async fn update(
         replace_consumption(&tx.txn, record.id, lines).await?;
     }
     if let Some(website) = website {
+        let before = customer::Entity::find_by_id(record.customer_id)
+            .one(&tx.txn)
+            .await?
+            .map(|c| c.website);
         customer::ActiveModel {
             id: Set(record.customer_id),
-            website: Set(website),
+            website: Set(website.clone()),
             updated_at: Set(now),
             ..Default::default()
         }
         .update(&tx.txn)
+        .await?;
+        // The customer row changed too: it gets its own event, as every change does.
+        audit::record(
+            &tx.txn,
+            caller,
+            "customer.update",
+            audit::Subject {
+                kind: "Customer",
+                id: record.customer_id,
+            },
+            Some(json!({ "website": before })),
+            Some(json!({ "website": website })),
+        )
         .await?;
     }
     audit::record(

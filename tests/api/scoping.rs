@@ -263,3 +263,44 @@ async fn audit_events_are_for_staff_and_otherwise_only_ones_own() {
             < staff["auditEvents"]["totalCount"].as_i64().unwrap()
     );
 }
+
+#[tokio::test]
+async fn the_eligibility_report_is_for_the_filer_and_staff_only() {
+    let app = TestApp::spawn().await;
+    let query = "{ opportunities(first: 1, filter: { search: \"O1000015\" }) { nodes { eligibility { recommendedDecision } } } }";
+    for email in [PARTNER_ADVANCED, REVIEWER, ANALYST] {
+        app.query_as(email, query, json!({})).await;
+    }
+    for email in [FOUNDER, VC_PORTFOLIO] {
+        let token = app.token_for(email).await;
+        let response = app.graphql(Some(&token), query, json!({})).await;
+        assert_eq!(
+            error_code(&response),
+            Some("FORBIDDEN"),
+            "{email}: {response}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn people_met_through_a_record_show_a_masked_email_outside_their_organisation() {
+    let app = TestApp::spawn().await;
+    let query = "{ opportunities(first: 20, filter: { status: [CREDITS_ISSUED, SUBMITTED] }) { nodes { filedBy { email } } } }";
+    let founder = app.query_as(FOUNDER, query, json!({})).await;
+    let emails: Vec<&str> = founder["opportunities"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["filedBy"]["email"].as_str().unwrap())
+        .collect();
+    assert!(!emails.is_empty());
+    assert!(emails.iter().all(|e| e.contains("***@")), "{emails:?}");
+    let partner = app.query_as(PARTNER_ADVANCED, query, json!({})).await;
+    assert!(
+        partner["opportunities"]["nodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|n| !n["filedBy"]["email"].as_str().unwrap().contains("***"))
+    );
+}

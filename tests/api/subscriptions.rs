@@ -249,6 +249,9 @@ async fn start_server(database_url: &str) -> Server {
         .stdout(std::process::Stdio::null())
         .spawn()
         .expect("the acegate binary starts");
+    // Owned from here on, so that a failed start still kills the process.
+    let server = Server { child, address };
+    let address = server.address.clone();
     for _ in 0..100 {
         if let Ok(mut stream) = tokio::net::TcpStream::connect(&address).await {
             use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -256,7 +259,7 @@ async fn start_server(database_url: &str) -> Server {
             let mut reply = String::new();
             stream.read_to_string(&mut reply).await.ok();
             if reply.starts_with("HTTP/1.0 200") || reply.starts_with("HTTP/1.1 200") {
-                return Server { child, address };
+                return server;
             }
         }
         tokio::time::sleep(Duration::from_millis(100)).await;

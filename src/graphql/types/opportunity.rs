@@ -161,8 +161,18 @@ impl Opportunity {
             .collect())
     }
     /// The reviewer checklist, computed now: one row per check with the reason, and a recommendation.
+    /// Visible to the filer and to AWS staff: it weighs facts (track records, other records of the customer) that
+    /// other viewers of the record may not see.
     async fn eligibility(&self, ctx: &Context<'_>) -> Result<EligibilityReport> {
         let caller = caller(ctx)?;
+        if !caller.principal.is_staff()
+            && workflow::party(caller, &self.0) != lifecycle::Party::Filer
+        {
+            return Err(AppError::Forbidden(
+                "the eligibility report is for the filer and AWS staff".into(),
+            )
+            .into());
+        }
         let lines = loaders(ctx)?
             .consumption_lines
             .load_one(self.0.id)

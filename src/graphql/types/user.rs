@@ -18,8 +18,20 @@ impl User {
     pub async fn id(&self) -> ID {
         NodeType::User.id(self.0.id)
     }
-    async fn email(&self) -> &str {
-        &self.0.email
+    /// In full for the user's own organisation and AWS staff; masked (`s***@example.com`) for anyone else who meets
+    /// the user through a record, e.g. a founder reading who reviewed its application.
+    async fn email(&self, ctx: &Context<'_>) -> Result<String> {
+        // Without a signed-in caller the only way to reach a user is the sign-in payload: the user itself.
+        let full = ctx
+            .data_opt::<service::Caller>()
+            .is_none_or(|c| service::scope::may_see_user(&c.principal, &self.0));
+        if full {
+            return Ok(self.0.email.clone());
+        }
+        Ok(match self.0.email.split_once('@') {
+            Some((local, domain)) => format!("{}***@{domain}", local.chars().next().unwrap_or('*')),
+            None => "***".into(),
+        })
     }
     async fn display_name(&self) -> &str {
         &self.0.display_name
