@@ -69,24 +69,7 @@ pub async fn login(
         return Err(sign_in_refused());
     }
     if !verified {
-        let failures = user.failed_login_count.saturating_add(1);
-        let locked_at = if failures >= policy::LOGIN_LOCK_AFTER_FAILURES {
-            Some(user.locked_at.unwrap_or(now))
-        } else {
-            user.locked_at
-        };
-        user::ActiveModel {
-            id: Set(user.id),
-            failed_login_count: Set(failures),
-            last_failed_login_at: Set(Some(now)),
-            locked_at: Set(locked_at),
-            ..Default::default()
-        }
-        .update(db)
-        .await?;
-        if failures >= policy::LOGIN_BACKOFF_AFTER_FAILURES {
-            tracing::warn!(user_id = user.id, failures, "repeated failed sign-ins");
-        }
+        record_failure(db, user.id, now).await?;
         return Err(sign_in_refused());
     }
     if user.disabled_at.is_some() || user.locked_at.is_some() {
@@ -118,6 +101,36 @@ pub async fn login(
         access,
         refresh_token,
     })
+}
+
+/// Counts a failed sign-in. The increment happens in the database (not read-modify-write), so that guesses sent in
+/// parallel each count and the lock is reached after `LOGIN_LOCK_AFTER_FAILURES` guesses however they are sent.
+async fn record_failure(
+    db: &DatabaseConnection,
+    user_id: i64,
+    now: chrono::DateTime<chrono::Utc>,
+) -> AppResult<()> {
+    use sea_orm::sea_query::{Expr, ExprTrait};
+    user::Entity::update_many()
+        .col_expr(
+            user::Column::FailedLoginCount,
+            Expr::col(user::Column::FailedLoginCount).add(1),
+        )
+        .col_expr(user::Column::LastFailedLoginAt, Expr::value(now))
+        .filter(user::Column::Id.eq(user_id))
+        .exec(db)
+        .await?;
+    let locked = user::Entity::update_many()
+        .col_expr(user::Column::LockedAt, Expr::value(now))
+        .filter(user::Column::Id.eq(user_id))
+        .filter(user::Column::LockedAt.is_null())
+        .filter(user::Column::FailedLoginCount.gte(policy::LOGIN_LOCK_AFTER_FAILURES))
+        .exec(db)
+        .await?;
+    if locked.rows_affected > 0 {
+        tracing::warn!(user_id, "account locked after repeated failed sign-ins");
+    }
+    Ok(())
 }
 
 /// The principal behind a verified access token, or `None` when the account is gone, disabled, or its tokens were

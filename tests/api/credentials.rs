@@ -535,3 +535,33 @@ async fn a_user_changes_its_own_password_and_its_sessions_end() {
         None
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn failed_sign_ins_sent_in_parallel_each_count() {
+    let app = std::sync::Arc::new(
+        TestApp::spawn_with(&[("ACEGATE_LOGIN_ATTEMPTS_PER_IP_PER_MINUTE", "1000")]).await,
+    );
+    let tasks: Vec<_> = (0..10)
+        .map(|i| {
+            let app = app.clone();
+            tokio::spawn(async move { login_code(&app, ANALYST, &format!("guess-{i}")).await })
+        })
+        .collect();
+    for task in tasks {
+        assert_eq!(task.await.unwrap().as_deref(), Some("UNAUTHENTICATED"));
+    }
+    let sql = "SELECT failed_login_count FROM users WHERE email_normalized = 'analyst@acegate.example.com'";
+    let row = app
+        .db()
+        .query_one_raw(Statement::from_string(
+            app.db().get_database_backend(),
+            sql.to_owned(),
+        ))
+        .await
+        .unwrap()
+        .unwrap();
+    let failures: i32 = row.try_get("", "failed_login_count").unwrap();
+    // Guesses that arrive once the account is in back-off are refused unchecked and need not count; every guess
+    // that was checked does. A read-modify-write counter would end at 1 here.
+    assert!((5..=10).contains(&failures), "{failures}");
+}
