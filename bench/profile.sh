@@ -6,7 +6,8 @@
 #     e.g. bench/profile.sh bench/out/<run>/bodies/acegate-pipeline.json "Bearer $TOKEN" http://127.0.0.1:18080 15
 #
 # Profiles the process listening on URL's port. Writes perf.data and the reports next to BODY_FILE's run
-# directory (or $PROFILE_OUT). PERF=0 skips perf (CPU split only).
+# directory (or $PROFILE_OUT). PERF=0 skips perf (CPU split only). PostgreSQL's share counts the backends connected
+# to $BENCH_DB (default acegate_bench). Other load on the machine changes req/s, hardly the CPU per request.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 body=${1:?BODY_FILE}
@@ -28,7 +29,9 @@ cpu_of() { # summed utime+stime (ticks) of the given pids
   done
   echo "$total"
 }
-pg_pids() { pgrep -d' ' -x postgres || pgrep -d' ' postgres; }
+# The backends serving the benchmark database only (other databases on the server may be busy).
+pg_pids() { psql -h "${PGHOST:-127.0.0.1}" -U "${PGUSER:-postgres}" -d "${BENCH_DB:-acegate_bench}" -Atc \
+  "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()" | paste -sd' '; }
 
 wrk_args=(-t2 -c32 -d"${secs}s" -s "$here/lua/post.lua" "$url/graphql")
 BODY_FILE=$body AUTH=$auth wrk -t2 -c32 -d3s -s "$here/lua/post.lua" "$url/graphql" >/dev/null # warm-up
