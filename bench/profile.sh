@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Where the time of one scenario goes: CPU seconds per request of acegate, of PostgreSQL (all backends) and of wrk
-# during one wrk run, and a `perf` profile of acegate (software clock; this VM has no hardware counters).
+# Where the time of one scenario goes: CPU milliseconds per request of the server (acegate, or PostGraphile on its
+# port) and of the PostgreSQL backends of the benchmark database during one wrk run, and a `perf` profile of the
+# server (software clock: this VM has no hardware counters).
 #
 #   bench/profile.sh BODY_FILE [AUTH_HEADER] [URL] [SECONDS]
 #     e.g. bench/profile.sh bench/out/<run>/bodies/acegate-pipeline.json "Bearer $TOKEN" http://127.0.0.1:18080 15
@@ -54,10 +55,10 @@ pg1=$(cpu_of $(pg_pids))
 requests=$(sed 's/.*requests=\([0-9]*\).*/\1/' <<<"$result")
 {
   echo "$result"
-  awk -v a=$((ace1 - ace0)) -v p=$((pg1 - pg0)) -v t="$tck" -v n="$requests" -v ms="$elapsed_ms" 'BEGIN {
-    printf "wall %.1f s on %d cores: acegate %.2f CPU-s (%.0f%% of one core), PostgreSQL %.2f CPU-s (%.0f%%)\n",
-      ms / 1000, 2, a / t, 100 * a / t / (ms / 1000), p / t, 100 * p / t / (ms / 1000)
-    printf "per request: acegate %.3f ms CPU, PostgreSQL %.3f ms CPU\n", 1000 * a / t / n, 1000 * p / t / n
+  awk -v a=$((ace1 - ace0)) -v p=$((pg1 - pg0)) -v c="$(nproc)" -v t="$tck" -v n="$requests" -v ms="$elapsed_ms" 'BEGIN {
+    printf "wall %.1f s on %d cores: server %.2f CPU-s (%.0f%% of one core), PostgreSQL %.2f CPU-s (%.0f%%)\n",
+      ms / 1000, c, a / t, 100 * a / t / (ms / 1000), p / t, 100 * p / t / (ms / 1000)
+    printf "per request: server %.3f ms CPU, PostgreSQL %.3f ms CPU\n", 1000 * a / t / n, 1000 * p / t / n
   }'
 } | tee "$out/cpu.txt"
 

@@ -13,6 +13,7 @@
 # Every knob is an environment variable (defaults in brackets):
 #   PGHOST [127.0.0.1] PGPORT [5432] PGUSER [postgres]  BENCH_DB [acegate_bench]  SCALE [1.0]  SEED [2026]
 #   THREADS [2] CONNECTIONS [32] DURATION [15s] WARMUP [5s] ROUNDS [2]  (each round runs acegate then PostGraphile)
+#   WRK_TIMEOUT [10s] (acegate's request timeout; a slower answer counts as an error)
 #   SCENARIOS ["pipeline record review-queue analytics filing"]  ACEGATE_PORT [18080]  PEER_PORT [5678]
 #   PGBENCH [1] STATEMENTS [1] COLD_START [1]  PEER [1] (0: acegate only)  PEER_DIR [/tmp/acegate-bench-peer]
 #   ACEGATE_DATABASE_MAX_CONNECTIONS (acegate's pool; unset: acegate's default)  PG_POOL_MAX [10] (PostGraphile's)
@@ -31,6 +32,7 @@ THREADS=${THREADS:-2}
 CONNECTIONS=${CONNECTIONS:-32}
 DURATION=${DURATION:-15s}
 WARMUP=${WARMUP:-5s}
+WRK_TIMEOUT=${WRK_TIMEOUT:-10s}
 ROUNDS=${ROUNDS:-2}
 SCENARIOS=${SCENARIOS:-"pipeline record review-queue analytics filing"}
 ACEGATE_PORT=${ACEGATE_PORT:-18080}
@@ -204,14 +206,14 @@ field() { sed -n "s/.*[ ]$1=\([^ ]*\).*/\1/p" <<<"$2"; }
 run_wrk() { # $1 scenario, $2 server, $3 round, $4 server pid, $5 url, $6 lua, then env assignments for wrk
   local label="$1"$'\t'"$2"$'\t'"$3" name=$1 pid=$4 url=$5 lua=$6
   shift 6
-  env "$@" wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" -s "$lua" "$url/graphql" >/dev/null
+  env "$@" wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" --timeout "$WRK_TIMEOUT" -s "$lua" "$url/graphql" >/dev/null
   # Filing cycles cut short by the end of the warm-up leave a SUBMITTED record holding a customer's live slot;
   # withdraw them (a fixture reset, outside the measurement) so that every cycle of the measured run can submit.
   [[ $name == filing ]] && q "UPDATE opportunities SET status = 'WITHDRAWN', version = version + 1
     WHERE status = 'SUBMITTED' AND partner_reference LIKE 'BENCH-%'" >/dev/null
   reset_peak "$pid"
   local out
-  out=$(env "$@" wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" -s "$lua" "$url/graphql")
+  out=$(env "$@" wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --timeout "$WRK_TIMEOUT" -s "$lua" "$url/graphql")
   echo "$out" >>"$OUT/logs/wrk.log"
   local result
   result=$(grep '^RESULT' <<<"$out")

@@ -11,7 +11,7 @@
 --
 -- Environment: AUTH ("Bearer <token>"), SLOTS_FILE (customer global IDs, one a line, none with a live
 -- BUILD_FOR_STARTUPS record), THREADS (wrk's -t, so that each thread takes its own share of the customers and two
--- threads never file for the same one), RUN_ID (makes idempotency keys unique across runs).
+-- threads never file for the same one), RUN_ID (with the start time, makes idempotency keys unique across runs).
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
 wrk.headers["Accept"] = "application/json"
@@ -51,7 +51,9 @@ init = function(args)
     end
   end
   assert(#slots > 0, "no customers in SLOTS_FILE for this thread")
-  run_id = os.getenv("RUN_ID") or tostring(os.time())
+  -- The start time keeps keys unique across wrk invocations that share RUN_ID (a warm-up and its measured run):
+  -- a replayed key would return the earlier, already withdrawn record, as idempotency demands.
+  run_id = (os.getenv("RUN_ID") or "run") .. "-" .. tostring(os.time())
   queue, head, tail = {}, 1, 0
   counter = 0
   created, submitted, refused, withdrawn, failed = 0, 0, 0, 0, 0
