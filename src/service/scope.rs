@@ -34,7 +34,7 @@ fn partner_works_with(
 ) -> Condition {
     let filed_for = Expr::exists(
         Query::select()
-            .expr(Expr::val(1))
+            .expr(Expr::cust("1"))
             .from(opportunity::Entity)
             .and_where(
                 Expr::col((opportunity::Entity, opportunity::Column::CustomerId))
@@ -49,7 +49,7 @@ fn partner_works_with(
     }
     condition.add(Expr::exists(
         Query::select()
-            .expr(Expr::val(1))
+            .expr(Expr::cust("1"))
             .from(customer::Entity)
             .and_where(Expr::col((customer::Entity, customer::Column::Id)).equals(customer_id))
             .and_where(customer::Column::OwnerPartnerId.eq(partner_id))
