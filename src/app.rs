@@ -32,6 +32,7 @@ use crate::{
         self, AppSchema,
         limits::Protections,
         mutation::{InquiryLimiter, LoginLimiter},
+        projection::ReadProjection,
     },
     http::{
         self, Ops,
@@ -120,6 +121,7 @@ impl Application {
                 Duration::from_secs(60),
             )))
             .data(events.clone())
+            .data(ReadProjection(config.read_projection))
             .extension(Protections {
                 limits: config.limits.query,
                 introspection_enabled: config.introspection,

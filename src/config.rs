@@ -52,6 +52,9 @@ pub struct Config {
     pub shutdown_grace: Duration,
     /// When set, `/metrics` asks for `Authorization: Bearer <token>`.
     pub metrics_token: Option<Secret>,
+    /// Whether hot reads (a page of records, a record by id) may skip the per-field resolvers
+    /// (`ACEGATE_READ_PROJECTION`, on by default); see `graphql::projection`.
+    pub read_projection: bool,
 }
 
 /// What one GraphQL document may ask for; breaches are `QUERY_TOO_COMPLEX`, refused before execution.
@@ -352,6 +355,7 @@ impl Config {
             shutdown_drain,
             shutdown_grace,
             metrics_token: get("ACEGATE_METRICS_TOKEN").map(Secret::new),
+            read_projection: parse_bool("ACEGATE_READ_PROJECTION", true)?,
         })
     }
 

@@ -6,6 +6,9 @@ use acegate::{
     graphql,
 };
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const SCHEMA_PATH: &str = "schema.graphql";
 
 const USAGE: &str = "usage: acegate [serve | export-schema [--check] [PATH] | migrate | create-user --email EMAIL --name NAME [--role ADMIN|ANALYST|REVIEWER]]

@@ -236,8 +236,10 @@ pub mod limits {
     /// Most directives per operation (`ACEGATE_MAX_DIRECTIVES`).
     pub const MAX_DIRECTIVES: usize = 50;
     /// Highest complexity (`ACEGATE_MAX_COMPLEXITY`): each field costs 1 plus its children, and a connection
-    /// costs its page size (`first`/`last`, default 50) times its children.
-    pub const MAX_COMPLEXITY: usize = 1_000;
+    /// costs its page size (`first`/`last`, default 50) times its children. 5,000 lets a page of 100 records carry
+    /// 50 fields (a portal's pipeline page of 50 with customer, attestations and partner costs 1,300), while nested
+    /// connections (100 partners × 50 records each) stay out.
+    pub const MAX_COMPLEXITY: usize = 5_000;
     /// Deepest bracket nesting of a query text, checked before it is parsed so that the parser never recurses far.
     pub const MAX_QUERY_NESTING: usize = 64;
     /// Whole-request deadline (`ACEGATE_REQUEST_TIMEOUT_MS`): `TIMEOUT`, and the transaction rolls back.

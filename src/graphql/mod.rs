@@ -8,6 +8,7 @@ pub mod limits;
 pub mod loaders;
 pub mod mutation;
 pub mod node;
+pub mod projection;
 pub mod query;
 pub mod subscription;
 pub mod types;

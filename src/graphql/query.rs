@@ -10,6 +10,7 @@ use super::{
     context::caller,
     ids,
     node::{self, Node},
+    projection::{self, Projected},
     types::{
         analytics::Analytics,
         audit::{AuditEvent, AuditEventFilter},
@@ -49,8 +50,15 @@ impl Query {
     }
 
     /// Any object by its global ID. An object the viewer may not see is `NOT_FOUND`, like one that does not exist.
-    async fn node(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Node>> {
-        Ok(Some(node::resolve(caller(ctx)?, &id).await?))
+    async fn node(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Projected<Node>>> {
+        let caller = caller(ctx)?;
+        if let Some((ids::NodeType::Opportunity, row)) = ids::decode(&id)
+            && projection::enabled(ctx)
+            && let Some(plan) = projection::opportunity::RecordPlan::for_node(ctx)
+        {
+            return Ok(Some(Projected::ready(plan.fetch_one(caller, row).await?)));
+        }
+        Ok(Some(Projected::Resolve(node::resolve(caller, &id).await?)))
     }
 
     /// Objects by global ID, in order; null for each one that does not exist or that the viewer may not see.
@@ -180,20 +188,29 @@ impl Query {
         before: Option<String>,
         filter: Option<OpportunityFilter>,
         order_by: Option<OpportunityOrder>,
-    ) -> Result<OpportunityConnection> {
+    ) -> Result<Projected<OpportunityConnection>> {
         let filter = filter.unwrap_or_default().into_service()?;
-        opportunity_connection(
-            ctx,
-            filter,
-            order_by,
-            PageRequest {
-                first,
-                after,
-                last,
-                before,
-            },
-        )
-        .await
+        let page = PageRequest {
+            first,
+            after,
+            last,
+            before,
+        };
+        if projection::enabled(ctx)
+            && let Some(plan) = projection::opportunity::ConnectionPlan::new(ctx)
+        {
+            let (field, direction) = order_by.unwrap_or_default().into_service();
+            let query = projection::opportunity::ConnectionQuery {
+                filter,
+                field,
+                direction,
+                page,
+            };
+            return Ok(Projected::ready(plan.fetch(caller(ctx)?, query).await?));
+        }
+        Ok(Projected::Resolve(
+            opportunity_connection(ctx, filter, order_by, page).await?,
+        ))
     }
 
     /// Credit grants the viewer may see that expire within the given number of days, soonest first.

@@ -1,5 +1,5 @@
 //! The layers every response passes through, outermost first: the request id, a log span per request, response
-//! metrics, header caps, security headers, CORS, and a panic guard.
+//! metrics, header caps, security headers, CORS, a panic guard, and compression.
 
 use std::{sync::Arc, time::Duration};
 
@@ -13,6 +13,10 @@ use axum::{
 };
 use tower_http::{
     catch_panic::CatchPanicLayer,
+    compression::{
+        CompressionLayer,
+        predicate::{NotForContentType, Predicate, SizeAbove},
+    },
     cors::{AllowOrigin, CorsLayer},
     trace::{DefaultOnResponse, TraceLayer},
 };
@@ -35,6 +39,7 @@ pub fn apply(router: Router, ops: Arc<Ops>, settings: &LayerSettings) -> Router 
     let caps = Arc::new((settings.max_headers, settings.max_header_bytes));
     let cors = (!settings.cors_origins.is_empty()).then(|| cors(&settings.cors_origins));
     router
+        .layer(compression())
         .layer(CatchPanicLayer::custom(panic_response))
         .layer(tower::util::option_layer(cors))
         .layer(middleware::from_fn(security_headers))
@@ -52,6 +57,26 @@ pub fn apply(router: Router, ops: Arc<Ops>, settings: &LayerSettings) -> Router 
         )
         .layer(middleware::from_fn(request_id))
 }
+
+/// gzip for clients that send `Accept-Encoding: gzip`: a page of 50 records is tens of kilobytes of repetitive JSON
+/// and shrinks about tenfold. Small answers (errors, single records) are not worth the CPU; the WebSocket upgrade
+/// and event streams are never touched.
+fn compression() -> CompressionLayer<impl Predicate> {
+    let worth_it = SizeAbove::new(COMPRESS_ABOVE_BYTES)
+        .and(NotForContentType::IMAGES)
+        .and(NotForContentType::SSE)
+        .and(
+            |status: StatusCode, _, _: &axum::http::HeaderMap, _: &axum::http::Extensions| {
+                status != StatusCode::SWITCHING_PROTOCOLS
+            },
+        );
+    CompressionLayer::new()
+        .gzip(true)
+        .quality(tower_http::CompressionLevel::Fastest)
+        .compress_when(worth_it)
+}
+
+const COMPRESS_ABOVE_BYTES: u16 = 2048;
 
 /// Keeps a client's `x-request-id` when it is a plausible id (at most 64 characters of `[A-Za-z0-9._-]`), so that
 /// a caller can correlate; otherwise mints a UUID. Either way the id is in the request (header and extension) and

@@ -16,6 +16,7 @@ pub mod inquiries;
 pub mod opportunities;
 pub mod pagination;
 pub mod partners;
+mod positional;
 pub mod review;
 pub mod routing;
 pub mod scope;

@@ -5,19 +5,21 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use entity::{
-    clarification_message, consumption_line, credit_grant,
+    clarification_message, consumption_line, credit_grant, customer,
     enums::{FundingSource, OpportunityStatus},
-    opportunity, review_decision,
+    opportunity, partner, review_decision, vc_firm,
 };
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    Select,
+    QuerySelect, QueryTrait, Select,
     sea_query::{Expr, ExprTrait, Func, LikeExpr},
 };
 
 use super::{
     Caller, like_pattern,
-    pagination::{Ordering, Page, PageRequest, SortDirection, SortKey, SortKeyKind, paginate},
+    pagination::{
+        Ordering, Page, PageRequest, SortDirection, SortKey, SortKeyKind, keyset, paginate,
+    },
     scope,
 };
 use crate::error::{AppError, AppResult};
@@ -124,7 +126,7 @@ fn filtered(caller: &Caller, filter: &OpportunityFilter) -> Select<opportunity::
     {
         let pattern = like_pattern(search);
         let matches = |column: C| {
-            Expr::expr(Func::lower(Expr::col(column)))
+            Expr::expr(Func::lower(Expr::col((opportunity::Entity, column))))
                 .like(LikeExpr::new(pattern.clone()).escape('\\'))
         };
         condition = condition.add(
@@ -146,6 +148,89 @@ pub async fn list(
 ) -> AppResult<Page<opportunity::Model>> {
     let (ordering, kind) = ordering(field, direction);
     paginate(&caller.db, filtered(caller, filter), &ordering, kind, page).await
+}
+
+/// A record with the customer it is for and the partner or VC firm that filed it (one of the two, by path).
+pub type RecordWithParties = (
+    opportunity::Model,
+    Option<customer::Model>,
+    Option<partner::Model>,
+    Option<vc_firm::Model>,
+);
+
+/// Whether a joined read loads the record's long free texts (`use_case`, `scope_of_work`: hundreds of characters each,
+/// most of a record's bytes). A page that does not show them reads them as empty strings.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LongTexts {
+    Load,
+    Skip,
+}
+
+/// [`list`] with each record's customer and filer (partner or VC firm) joined in the same statement: a page in one
+/// round trip. The customer and filer of a record the caller sees are visible with it, as through the loaders.
+pub async fn list_with_parties(
+    caller: &Caller,
+    filter: &OpportunityFilter,
+    field: OpportunityOrderField,
+    direction: SortDirection,
+    page: &PageRequest,
+    texts: LongTexts,
+) -> AppResult<Page<RecordWithParties>> {
+    let (ordering, kind) = ordering(field, direction);
+    let (select, shape) = keyset(filtered(caller, filter), &ordering, kind, page)?;
+    let rows = with_parties(caller, select, texts).await?;
+    Ok(shape.into_page(rows, &ordering, |(record, _, _, _)| record))
+}
+
+/// [`get`] with the record's customer and filer, in one statement.
+pub async fn get_with_parties(
+    caller: &Caller,
+    id: i64,
+    texts: LongTexts,
+) -> AppResult<RecordWithParties> {
+    let select =
+        opportunity::Entity::find_by_id(id).filter(scope::opportunities(&caller.principal));
+    with_parties(caller, select, texts)
+        .await?
+        .into_iter()
+        .next()
+        .ok_or(AppError::NotFound)
+}
+
+/// Runs a select of records joined to their customer (always present: a foreign key), partner and VC firm (whichever
+/// filed it), decoded by position.
+async fn with_parties(
+    caller: &Caller,
+    select: Select<opportunity::Entity>,
+    texts: LongTexts,
+) -> AppResult<Vec<RecordWithParties>> {
+    use super::positional::{self as p, select as columns};
+    use opportunity::Column as C;
+    let select = p::opportunity::COLUMNS
+        .iter()
+        .fold(select.select_only(), |select, &column| {
+            if texts == LongTexts::Skip && matches!(column, C::UseCase | C::ScopeOfWork) {
+                // Keeps the position, so that the row decodes the same way.
+                select.expr(Expr::cust("''"))
+            } else {
+                select.column(column)
+            }
+        })
+        .inner_join(customer::Entity)
+        .left_join(partner::Entity)
+        .left_join(vc_firm::Entity);
+    let select = columns(select, p::customer::COLUMNS);
+    let select = columns(columns(select, p::partner::COLUMNS), p::vc_firm::COLUMNS);
+    let statement = select.build(caller.db.get_database_backend());
+    let rows = caller.db.query_all_raw(statement).await?;
+    Ok(p::decode_all(rows, |row, at| {
+        Ok((
+            p::opportunity::decode(row, at)?,
+            Some(p::customer::decode(row, at)?),
+            p::partner::decode_optional(row, at)?,
+            p::vc_firm::decode_optional(row, at)?,
+        ))
+    })?)
 }
 
 pub async fn count(caller: &Caller, filter: &OpportunityFilter) -> AppResult<u64> {

@@ -198,6 +198,20 @@ where
     E: EntityTrait,
     C: ConnectionTrait,
 {
+    let (select, shape) = keyset(select, ordering, key_kind, request)?;
+    let rows = select.all(db).await?;
+    Ok(shape.into_page(rows, ordering, |row| row))
+}
+
+/// One page's query before it runs: the select narrowed to the keyset range, ordered and limited to one row more than
+/// the page (to learn whether there is a next page), and the shape that turns its rows into the page. A caller that
+/// needs related rows in the same statement joins them to the select and hands the rows to [`PageShape::into_page`].
+pub fn keyset<E: EntityTrait>(
+    select: Select<E>,
+    ordering: &Ordering<E>,
+    key_kind: SortKeyKind,
+    request: &PageRequest,
+) -> Result<(Select<E>, PageShape), AppError> {
     let (limit, backward) = page_size(request)?;
     let mut select = select;
     if let Some(after) = &request.after {
@@ -217,38 +231,65 @@ where
         SortDirection::Asc => Order::Asc,
         SortDirection::Desc => Order::Desc,
     };
-    let mut rows = select
+    let select = select
         .order_by(ordering.column, order.clone())
         .order_by(ordering.id_column, order)
-        .limit(limit + 1)
-        .all(db)
-        .await?;
-    let more = rows.len() as u64 > limit;
-    rows.truncate(limit as usize);
-    if backward {
-        rows.reverse();
+        .limit(limit + 1);
+    Ok((
+        select,
+        PageShape {
+            limit,
+            backward,
+            after: request.after.is_some(),
+            before: request.before.is_some(),
+        },
+    ))
+}
+
+/// How the rows of a [`keyset`] select become a page.
+pub struct PageShape {
+    limit: u64,
+    backward: bool,
+    after: bool,
+    before: bool,
+}
+
+impl PageShape {
+    /// The page of the rows the select returned; `model` finds the paginated entity's row inside a joined row.
+    pub fn into_page<E: EntityTrait, T>(
+        self,
+        mut rows: Vec<T>,
+        ordering: &Ordering<E>,
+        model: impl Fn(&T) -> &E::Model,
+    ) -> Page<T> {
+        let more = rows.len() as u64 > self.limit;
+        rows.truncate(self.limit as usize);
+        if self.backward {
+            rows.reverse();
+        }
+        let name = ordering_name(ordering);
+        let rows = rows
+            .into_iter()
+            .map(|row| {
+                let m = model(&row);
+                (
+                    encode_cursor(&name, (ordering.key_of)(m), (ordering.id_of)(m)),
+                    row,
+                )
+            })
+            .collect();
+        if self.backward {
+            Page {
+                rows,
+                has_previous_page: more,
+                has_next_page: self.before,
+            }
+        } else {
+            Page {
+                rows,
+                has_previous_page: self.after,
+                has_next_page: more,
+            }
+        }
     }
-    let name = ordering_name(ordering);
-    let rows = rows
-        .into_iter()
-        .map(|row| {
-            (
-                encode_cursor(&name, (ordering.key_of)(&row), (ordering.id_of)(&row)),
-                row,
-            )
-        })
-        .collect();
-    Ok(if backward {
-        Page {
-            rows,
-            has_previous_page: more,
-            has_next_page: request.before.is_some(),
-        }
-    } else {
-        Page {
-            rows,
-            has_previous_page: request.after.is_some(),
-            has_next_page: more,
-        }
-    })
 }

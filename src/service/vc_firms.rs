@@ -14,7 +14,7 @@ use sea_orm::{
     ActiveModelTrait,
     ActiveValue::Set,
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect, Select,
+    QuerySelect, QueryTrait, Select,
     sea_query::{Expr, ExprTrait, Func, LikeExpr},
 };
 
@@ -168,6 +168,34 @@ pub async fn attestations_by_customer(
         .all(&caller.db)
         .await?;
     Ok(super::group_by(rows, |row| row.customer_id))
+}
+
+/// [`attestations_by_customer`] with each attestation's VC firm joined in the same statement (a firm referenced by a
+/// visible attestation is visible), for reads that show both.
+pub async fn attestations_with_firms_by_customer(
+    caller: &Caller,
+    customer_ids: &[i64],
+) -> AppResult<HashMap<i64, Vec<(funding_attestation::Model, Option<vc_firm::Model>)>>> {
+    use super::positional::{self as p, select as columns};
+    let select = funding_attestation::Entity::find()
+        .select_only()
+        .filter(scope::attestations(&caller.principal))
+        .filter(funding_attestation::Column::CustomerId.is_in(customer_ids.iter().copied()))
+        .inner_join(vc_firm::Entity)
+        .order_by_asc(funding_attestation::Column::Id);
+    let select = columns(
+        columns(select, p::funding_attestation::COLUMNS),
+        p::vc_firm::COLUMNS,
+    );
+    let statement = select.build(caller.db.get_database_backend());
+    let rows = caller.db.query_all_raw(statement).await?;
+    let rows = p::decode_all(rows, |row, at| {
+        Ok((
+            p::funding_attestation::decode(row, at)?,
+            Some(p::vc_firm::decode(row, at)?),
+        ))
+    })?;
+    Ok(super::group_by(rows, |(row, _)| row.customer_id))
 }
 
 pub async fn get_attestation(caller: &Caller, id: i64) -> AppResult<funding_attestation::Model> {

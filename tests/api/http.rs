@@ -678,3 +678,50 @@ async fn response_fields_keep_the_order_of_the_query() {
     );
     assert!(role < email && email < name, "{text}");
 }
+
+#[tokio::test]
+async fn a_large_answer_is_gzipped_when_the_client_accepts_it_and_a_small_one_is_not() {
+    use std::io::Read;
+
+    use http_body_util::BodyExt;
+    use tower::ServiceExt;
+
+    let app = TestApp::spawn().await;
+    let token = app.token_for(ADMIN).await;
+    let page = "{ opportunities(first: 100) { nodes { id reference useCase scopeOfWork customer { legalName } } } }";
+    let ask = |query: &str, accept_encoding: Option<&str>| {
+        let mut request = post().header(header::AUTHORIZATION, format!("Bearer {token}"));
+        if let Some(encoding) = accept_encoding {
+            request = request.header(header::ACCEPT_ENCODING, encoding);
+        }
+        request.body(body(query, json!({}))).unwrap()
+    };
+    let plain = send(&app, ask(page, None)).await;
+    assert_eq!(plain.status, StatusCode::OK);
+    assert_eq!(plain.header("content-encoding"), None);
+    assert!(plain.text.len() > 4096, "{}", plain.text.len());
+
+    let response = app
+        .router
+        .clone()
+        .oneshot(ask(page, Some("gzip, br")))
+        .await
+        .unwrap();
+    assert_eq!(response.headers()[header::CONTENT_ENCODING], "gzip");
+    let compressed = response.into_body().collect().await.unwrap().to_bytes();
+    let mut text = String::new();
+    flate2::read::GzDecoder::new(&compressed[..])
+        .read_to_string(&mut text)
+        .expect("valid gzip");
+    assert_eq!(text, plain.text, "the same answer, compressed");
+    assert!(
+        compressed.len() * 3 < text.len() * 2,
+        "{} of {}",
+        compressed.len(),
+        text.len()
+    );
+
+    let small = send(&app, ask("{ viewer { email } }", Some("gzip"))).await;
+    assert_eq!(small.header("content-encoding"), None, "{}", small.text);
+    assert!(small.body["data"]["viewer"]["email"].is_string());
+}

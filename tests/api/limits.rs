@@ -158,7 +158,7 @@ async fn more_than_50_directives_are_too_complex() {
 
 #[tokio::test]
 async fn complexity_charges_a_connection_its_page_size_times_its_fields() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::spawn_with(&[("ACEGATE_MAX_COMPLEXITY", "1000")]).await;
     let token = app.token_for(ADMIN).await;
     // 100 × (nodes + id reference status + customer { id legalName } + partner { id name }) = 100 × 10 = 1,000.
     let at_limit = "{ opportunities(first: 100) { nodes { id reference status customer { id legalName } partner { id name } } } }";
@@ -177,6 +177,20 @@ async fn complexity_charges_a_connection_its_page_size_times_its_fields() {
     assert_eq!(reply.code(), TOO_COMPLEX, "{}", reply.body);
     let reply = post_query(&app, Some(&token), nested, json!({ "n": 9 })).await;
     assert!(reply.body.get("errors").is_none(), "{}", reply.body);
+}
+
+#[tokio::test]
+async fn the_default_complexity_admits_a_full_page_but_not_nested_pages() {
+    let app = TestApp::spawn().await;
+    let token = app.token_for(ADMIN).await;
+    // 100 × 49 = 4,900: a page of 100 records with 48 fields and `nodes`.
+    let fields = ["id reference status version"; 12].join(" ");
+    let page = format!("{{ opportunities(first: 100) {{ nodes {{ {fields} }} }} }}");
+    let reply = post_query(&app, Some(&token), &page, json!({})).await;
+    assert!(reply.body.get("errors").is_none(), "{}", reply.body);
+    let nested = "{ partners(first: 100) { nodes { opportunities(first: 50) { nodes { id } } } } }";
+    let reply = post_query(&app, Some(&token), nested, json!({})).await;
+    assert_eq!(reply.code(), TOO_COMPLEX, "{}", reply.body);
 }
 
 #[tokio::test]

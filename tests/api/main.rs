@@ -19,6 +19,7 @@ mod limits;
 mod loaders;
 mod partners;
 mod playground;
+mod projection;
 mod reference_cases;
 mod routing;
 mod schema;

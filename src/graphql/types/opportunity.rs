@@ -442,7 +442,7 @@ pub struct OpportunityOrder {
 }
 
 impl OpportunityOrder {
-    fn into_service(self) -> (Field, SortDirection) {
+    pub fn into_service(self) -> (Field, SortDirection) {
         let field = match self.field {
             OpportunityOrderField::CreatedAt => Field::CreatedAt,
             OpportunityOrderField::UpdatedAt => Field::UpdatedAt,

@@ -1,0 +1,226 @@
+//! The read fast path (`graphql::projection`) answers exactly what the per-field resolvers answer, for every role,
+//! and does it in a constant handful of statements.
+
+use serde_json::{Value, json};
+
+use crate::helpers::*;
+
+const EVERYONE: [&str; 10] = [
+    ADMIN,
+    REVIEWER,
+    ANALYST,
+    PARTNER_PREMIER,
+    PARTNER_ADVANCED,
+    PARTNER_SELECT,
+    VC_PORTFOLIO,
+    VC_EMERGING,
+    FOUNDER,
+    // Twice the busiest partner, so that a token cached by one app is reused by the other below.
+    PARTNER_PREMIER,
+];
+
+/// Every field the fast path knows, through aliases, duplicates, named and inline fragments (one on a type that does
+/// not apply), `__typename` at each level, edges and nodes side by side.
+const EVERYTHING: &str = r#"
+query Everything($first: Int, $last: Int, $after: String, $before: String, $order: OpportunityOrder) {
+  opportunities(first: $first, last: $last, after: $after, before: $before, orderBy: $order) {
+    __typename
+    totalCount
+    pageInfo { __typename hasNextPage hasPreviousPage startCursor endCursor }
+    edges { __typename cursor node { ...Record } }
+    nodes {
+      ...Record
+      ... on Node { id }
+      alias: reference
+      id
+    }
+  }
+}
+
+fragment Record on Opportunity {
+  __typename id reference partnerReference submissionPath fundingSource engagementType workloadName useCase
+  scopeOfWork estimatedAnnualDealUsd requestedAmountUsd awardedAmountUsd status version createdAt updatedAt
+  submittedAt decidedAt issuedAt availableActions
+  customer {
+    __typename id legalName website awsAccountId country incorporated fundingStage engineerCount monthsOnAws
+    monthlyAwsSpendUsd marketplaceSpendShare competesWithAws selfServeCreditUsd createdAt updatedAt
+    attestations {
+      __typename id round amountUsd closedOn attestedAt revokedAt revocationReason
+      vcFirm { __typename id name portfolioAccess reputation createdAt }
+    }
+  }
+  customer { firstName: legalName }
+  partner { __typename id name tier createdAt updatedAt }
+  vcFirm { __typename id name portfolioAccess reputation createdAt }
+}
+"#;
+
+const BY_ID: &str = r#"
+query ById($id: ID!) {
+  node(id: $id) {
+    __typename
+    id
+    ... on Opportunity { reference status customer { legalName attestations { round vcFirm { name } } } partner { name } }
+    ... on Partner { tier }
+  }
+}
+"#;
+
+/// Two applications on one database: the fast path on, and off.
+async fn both_paths() -> (TestApp, TestApp) {
+    let database = fresh_durable_database().await;
+    let fast = TestApp::spawn_on(&database, &[("ACEGATE_MAX_COMPLEXITY", "100000")]).await;
+    let resolvers = TestApp::spawn_on(
+        &database,
+        &[
+            ("ACEGATE_MAX_COMPLEXITY", "100000"),
+            ("ACEGATE_READ_PROJECTION", "false"),
+        ],
+    )
+    .await;
+    (fast, resolvers)
+}
+
+async fn same_answer(fast: &TestApp, resolvers: &TestApp, email: &str, query: &str, vars: Value) {
+    let a = fast
+        .graphql(Some(&fast.token_for(email).await), query, vars.clone())
+        .await;
+    let b = resolvers
+        .graphql(Some(&resolvers.token_for(email).await), query, vars.clone())
+        .await;
+    // Compared as text, so that key order counts as well; only the request ids differ.
+    assert_eq!(
+        without_request_ids(a).to_string(),
+        without_request_ids(b).to_string(),
+        "as {email} with {vars}: the fast path (left) differs from the resolvers (right)"
+    );
+}
+
+fn without_request_ids(mut response: Value) -> Value {
+    if let Some(errors) = response["errors"].as_array_mut() {
+        for error in errors {
+            if let Some(extensions) = error["extensions"].as_object_mut() {
+                extensions.remove("requestId");
+            }
+        }
+    }
+    response
+}
+
+#[tokio::test]
+async fn a_page_answers_what_the_resolvers_answer_for_every_role() {
+    let (fast, resolvers) = both_paths().await;
+    for email in EVERYONE {
+        for vars in [
+            json!({ "first": 100 }),
+            json!({ "first": 3 }),
+            json!({ "last": 4 }),
+            json!({ "first": 5, "order": { "field": "UPDATED_AT", "direction": "DESC" } }),
+            json!({ "first": 5, "order": { "field": "REQUESTED_AMOUNT_USD", "direction": "ASC" } }),
+            json!({ "first": 5, "order": { "field": "REFERENCE" } }),
+            json!({ "first": 0 }),
+            json!({ "first": 2, "after": "not-a-cursor" }),
+        ] {
+            same_answer(&fast, &resolvers, email, EVERYTHING, vars).await;
+        }
+        // The second page, through the cursor of the first.
+        let first = fast
+            .query_as(email, EVERYTHING, json!({ "first": 2 }))
+            .await;
+        if let Some(end) = first["opportunities"]["pageInfo"]["endCursor"].as_str() {
+            same_answer(
+                &fast,
+                &resolvers,
+                email,
+                EVERYTHING,
+                json!({ "first": 2, "after": end }),
+            )
+            .await;
+            same_answer(
+                &fast,
+                &resolvers,
+                email,
+                EVERYTHING,
+                json!({ "last": 2, "before": end }),
+            )
+            .await;
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_record_by_id_answers_what_the_resolvers_answer_for_every_role() {
+    let (fast, resolvers) = both_paths().await;
+    let all = fast
+        .query_as(
+            ADMIN,
+            "{ opportunities(first: 100) { nodes { id partner { id } } } }",
+            json!({}),
+        )
+        .await;
+    let nodes = all["opportunities"]["nodes"].as_array().unwrap().clone();
+    assert!(nodes.len() >= 15, "the demo data has records: {all}");
+    for email in EVERYONE {
+        for node in &nodes {
+            // Visible or not (NOT_FOUND), the two paths agree.
+            same_answer(&fast, &resolvers, email, BY_ID, json!({ "id": node["id"] })).await;
+        }
+        if let Some(partner) = nodes.iter().find_map(|n| n["partner"]["id"].as_str()) {
+            same_answer(&fast, &resolvers, email, BY_ID, json!({ "id": partner })).await;
+        }
+        same_answer(
+            &fast,
+            &resolvers,
+            email,
+            BY_ID,
+            json!({ "id": "T3Bwb3J0dW5pdHk6OTk5OTk" }),
+        )
+        .await;
+    }
+}
+
+const PIPELINE: &str = "query($first: Int!) {
+  opportunities(first: $first, orderBy: { field: UPDATED_AT, direction: DESC }) {
+    pageInfo { hasNextPage endCursor }
+    nodes {
+      id reference status fundingSource requestedAmountUsd updatedAt
+      customer { id legalName country fundingStage attestations { round amountUsd closedOn vcFirm { name reputation } } }
+      partner { id name tier }
+      vcFirm { id name reputation }
+    }
+  }
+}";
+
+#[tokio::test]
+async fn a_page_with_customers_attestations_and_partners_takes_three_statements_whatever_its_size()
+{
+    let app = TestApp::spawn().await;
+    let token = app.login(ADMIN).await;
+    for first in [1, 5, 50] {
+        let before = app.statements();
+        let response = app
+            .graphql(Some(&token), PIPELINE, json!({ "first": first }))
+            .await;
+        assert!(response.get("errors").is_none(), "{response}");
+        // The caller's account, the page joined to customers and filers, the attestations with their firms.
+        assert_eq!(app.statements() - before, 3, "page of {first}: {response}");
+    }
+}
+
+#[tokio::test]
+async fn a_selection_the_fast_path_does_not_know_still_resolves() {
+    let app = TestApp::spawn().await;
+    let data = app
+        .query_as(
+            PARTNER_PREMIER,
+            "{ opportunities(first: 2) { nodes { reference filedBy { email } customer { legalName } } } }",
+            json!({}),
+        )
+        .await;
+    let nodes = data["opportunities"]["nodes"].as_array().unwrap();
+    assert!(!nodes.is_empty());
+    assert!(
+        nodes.iter().all(|n| n["filedBy"]["email"].is_string()),
+        "{data}"
+    );
+}
