@@ -158,12 +158,24 @@ pub type RecordWithParties = (
     Option<vc_firm::Model>,
 );
 
-/// Whether a joined read loads the record's long free texts (`use_case`, `scope_of_work`: hundreds of characters each,
-/// most of a record's bytes). A page that does not show them reads them as empty strings.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum LongTexts {
-    Load,
-    Skip,
+/// What a joined read fetches beyond the record, its customer and its partner. Each costs on every request: the long
+/// free texts (`use_case`, `scope_of_work`) are most of a record's bytes, and every extra join adds to PostgreSQL's
+/// planning (about 0.3 ms for the VC firm's, on a plan of about 1 ms), so a page that does not show them skips them.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Extras {
+    /// Without it, `use_case` and `scope_of_work` read as empty strings.
+    pub long_texts: bool,
+    /// Without it, the record's VC firm is `None` even on the VC-filed path.
+    pub vc_firm: bool,
+}
+
+impl Extras {
+    pub fn union(self, other: Extras) -> Extras {
+        Extras {
+            long_texts: self.long_texts || other.long_texts,
+            vc_firm: self.vc_firm || other.vc_firm,
+        }
+    }
 }
 
 /// [`list`] with each record's customer and filer (partner or VC firm) joined in the same statement: a page in one
@@ -174,11 +186,11 @@ pub async fn list_with_parties(
     field: OpportunityOrderField,
     direction: SortDirection,
     page: &PageRequest,
-    texts: LongTexts,
+    extras: Extras,
 ) -> AppResult<Page<RecordWithParties>> {
     let (ordering, kind) = ordering(field, direction);
     let (select, shape) = keyset(filtered(caller, filter), &ordering, kind, page)?;
-    let rows = with_parties(caller, select, texts).await?;
+    let rows = with_parties(caller, select, extras).await?;
     Ok(shape.into_page(rows, &ordering, |(record, _, _, _)| record))
 }
 
@@ -186,30 +198,30 @@ pub async fn list_with_parties(
 pub async fn get_with_parties(
     caller: &Caller,
     id: i64,
-    texts: LongTexts,
+    extras: Extras,
 ) -> AppResult<RecordWithParties> {
     let select =
         opportunity::Entity::find_by_id(id).filter(scope::opportunities(&caller.principal));
-    with_parties(caller, select, texts)
+    with_parties(caller, select, extras)
         .await?
         .into_iter()
         .next()
         .ok_or(AppError::NotFound)
 }
 
-/// Runs a select of records joined to their customer (always present: a foreign key), partner and VC firm (whichever
-/// filed it), decoded by position.
+/// Runs a select of records joined to their customer (always present: a foreign key), partner and, with
+/// `extras.vc_firm`, VC firm (whichever filed it), decoded by position.
 async fn with_parties(
     caller: &Caller,
     select: Select<opportunity::Entity>,
-    texts: LongTexts,
+    extras: Extras,
 ) -> AppResult<Vec<RecordWithParties>> {
     use super::positional::{self as p, select as columns};
     use opportunity::Column as C;
     let select = p::opportunity::COLUMNS
         .iter()
         .fold(select.select_only(), |select, &column| {
-            if texts == LongTexts::Skip && matches!(column, C::UseCase | C::ScopeOfWork) {
+            if !extras.long_texts && matches!(column, C::UseCase | C::ScopeOfWork) {
                 // Keeps the position, so that the row decodes the same way.
                 select.expr(Expr::cust("''"))
             } else {
@@ -217,10 +229,13 @@ async fn with_parties(
             }
         })
         .inner_join(customer::Entity)
-        .left_join(partner::Entity)
-        .left_join(vc_firm::Entity);
-    let select = columns(select, p::customer::COLUMNS);
-    let select = columns(columns(select, p::partner::COLUMNS), p::vc_firm::COLUMNS);
+        .left_join(partner::Entity);
+    let select = columns(columns(select, p::customer::COLUMNS), p::partner::COLUMNS);
+    let select = if extras.vc_firm {
+        columns(select.left_join(vc_firm::Entity), p::vc_firm::COLUMNS)
+    } else {
+        select
+    };
     let statement = select.build(caller.db.get_database_backend());
     let rows = caller.db.query_all_raw(statement).await?;
     Ok(p::decode_all(rows, |row, at| {
@@ -228,7 +243,11 @@ async fn with_parties(
             p::opportunity::decode(row, at)?,
             Some(p::customer::decode(row, at)?),
             p::partner::decode_optional(row, at)?,
-            p::vc_firm::decode_optional(row, at)?,
+            if extras.vc_firm {
+                p::vc_firm::decode_optional(row, at)?
+            } else {
+                None
+            },
         ))
     })?)
 }

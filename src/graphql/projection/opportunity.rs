@@ -27,7 +27,7 @@ use crate::{
     },
     service::{
         self, Caller,
-        opportunities::{LongTexts, OpportunityFilter, OpportunityOrderField, RecordWithParties},
+        opportunities::{Extras, OpportunityFilter, OpportunityOrderField, RecordWithParties},
         pagination::{PageRequest, SortDirection},
         workflow,
     },
@@ -136,7 +136,7 @@ enum RecordRelation {
 /// The selection on one opportunity record.
 pub struct RecordPlan {
     plan: Plan<opportunity::Model, RecordRelation>,
-    long_texts: bool,
+    extras: Extras,
 }
 
 fn plain_plan<'a, M>(
@@ -194,15 +194,16 @@ impl RecordPlan {
                 _ => None,
             }
         })?;
-        Some(Self { plan, long_texts })
-    }
-
-    fn texts(&self) -> LongTexts {
-        if self.long_texts {
-            LongTexts::Load
-        } else {
-            LongTexts::Skip
-        }
+        let vc_firm = plan
+            .relations()
+            .any(|r| matches!(r, RecordRelation::VcFirm(_)));
+        Some(Self {
+            plan,
+            extras: Extras {
+                long_texts,
+                vc_firm,
+            },
+        })
     }
 
     /// The selection of the current field (`node(id:)`) on a record.
@@ -222,7 +223,7 @@ impl RecordPlan {
 
     /// One record the caller may see, rendered; `NOT_FOUND` otherwise.
     pub async fn fetch_one(&self, caller: &Caller, id: i64) -> async_graphql::Result<Value> {
-        let row = service::opportunities::get_with_parties(caller, id, self.texts()).await?;
+        let row = service::opportunities::get_with_parties(caller, id, self.extras).await?;
         let attestations =
             attestations(caller, self.wants_attestations(), std::iter::once(&row)).await?;
         self.render(caller, &row, &attestations)
@@ -437,11 +438,8 @@ impl ConnectionPlan {
             query.field,
             query.direction,
             &query.page,
-            if self.record_plans().any(|p| p.long_texts) {
-                LongTexts::Load
-            } else {
-                LongTexts::Skip
-            },
+            self.record_plans()
+                .fold(Extras::default(), |extras, plan| extras.union(plan.extras)),
         )
         .await?;
         let records: Vec<&RecordWithParties> = page.rows.iter().map(|(_, row)| row).collect();
