@@ -153,7 +153,7 @@ pub async fn list(
 /// A record with the customer it is for and the partner or VC firm that filed it (one of the two, by path).
 pub type RecordWithParties = (
     opportunity::Model,
-    Option<customer::Model>,
+    customer::Model,
     Option<partner::Model>,
     Option<vc_firm::Model>,
 );
@@ -241,7 +241,7 @@ async fn with_parties(
     Ok(p::decode_all(rows, |row, at| {
         Ok((
             p::opportunity::decode(row, at)?,
-            Some(p::customer::decode(row, at)?),
+            p::customer::decode(row, at)?,
             p::partner::decode_optional(row, at)?,
             if extras.vc_firm {
                 p::vc_firm::decode_optional(row, at)?

@@ -171,11 +171,11 @@ pub async fn attestations_by_customer(
 }
 
 /// [`attestations_by_customer`] with each attestation's VC firm joined in the same statement (a firm referenced by a
-/// visible attestation is visible), for reads that show both.
+/// visible attestation is visible; the foreign key guarantees it exists), for reads that show both.
 pub async fn attestations_with_firms_by_customer(
     caller: &Caller,
     customer_ids: &[i64],
-) -> AppResult<HashMap<i64, Vec<(funding_attestation::Model, Option<vc_firm::Model>)>>> {
+) -> AppResult<HashMap<i64, Vec<(funding_attestation::Model, vc_firm::Model)>>> {
     use super::positional::{self as p, select as columns};
     let select = funding_attestation::Entity::find()
         .select_only()
@@ -192,7 +192,7 @@ pub async fn attestations_with_firms_by_customer(
     let rows = p::decode_all(rows, |row, at| {
         Ok((
             p::funding_attestation::decode(row, at)?,
-            Some(p::vc_firm::decode(row, at)?),
+            p::vc_firm::decode(row, at)?,
         ))
     })?;
     Ok(super::group_by(rows, |(row, _)| row.customer_id))

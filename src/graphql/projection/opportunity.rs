@@ -236,12 +236,7 @@ impl RecordPlan {
         attestations: &Attestations,
     ) -> async_graphql::Result<Value> {
         self.plan.render(record, |relation| match relation {
-            RecordRelation::Customer(plan) => {
-                let customer = customer
-                    .as_ref()
-                    .ok_or_else(|| dangling("customer", record.customer_id))?;
-                render_customer(plan, customer, attestations)
-            }
+            RecordRelation::Customer(plan) => render_customer(plan, customer, attestations),
             RecordRelation::Partner(plan) => match (record.partner_id, partner) {
                 (None, _) => Ok(Value::Null),
                 (Some(_), Some(partner)) => plan.render(partner, never),
@@ -265,7 +260,7 @@ impl RecordPlan {
     }
 }
 
-type Attestations = HashMap<i64, Vec<(funding_attestation::Model, Option<vc_firm::Model>)>>;
+type Attestations = HashMap<i64, Vec<(funding_attestation::Model, vc_firm::Model)>>;
 
 /// The attestations of the records' customers that the caller may see, when a plan shows them.
 async fn attestations<'r>(
@@ -294,12 +289,7 @@ fn render_customer(
             .unwrap_or_default();
         rows.iter()
             .map(|(attestation, firm)| {
-                plan.render(attestation, |firm_plan| {
-                    let firm = firm
-                        .as_ref()
-                        .ok_or_else(|| dangling("VC firm", attestation.vc_firm_id))?;
-                    firm_plan.render(firm, never)
-                })
+                plan.render(attestation, |firm_plan| firm_plan.render(firm, never))
             })
             .collect::<async_graphql::Result<Vec<_>>>()
             .map(Value::List)
@@ -322,23 +312,37 @@ pub struct ConnectionPlan {
 enum ConnectionField {
     Typename,
     TotalCount,
-    PageInfo(Vec<(Name, PageInfoField)>),
-    Edges(Vec<(Name, EdgeField)>),
+    PageInfo(Plan<PageInfoRow, NoRelation>),
+    Edges(Plan<EdgeRow, RecordPlan>),
     Nodes(RecordPlan),
 }
 
-enum PageInfoField {
-    Typename,
-    HasPreviousPage,
-    HasNextPage,
-    StartCursor,
-    EndCursor,
+/// What `pageInfo` is read from.
+struct PageInfoRow {
+    has_previous_page: bool,
+    has_next_page: bool,
+    start_cursor: Option<String>,
+    end_cursor: Option<String>,
 }
 
-enum EdgeField {
-    Typename,
-    Cursor,
-    Node(RecordPlan),
+fn page_info_column(name: &str) -> Option<Row<PageInfoRow>> {
+    Some(match name {
+        "hasPreviousPage" => |p| value::of(p.has_previous_page),
+        "hasNextPage" => |p| value::of(p.has_next_page),
+        "startCursor" => |p| value::opt_text(p.start_cursor.as_deref()),
+        "endCursor" => |p| value::opt_text(p.end_cursor.as_deref()),
+        _ => return None,
+    })
+}
+
+/// What an edge is read from: a row of the page, its cursor and its record (the node is the edge plan's relation).
+type EdgeRow = (String, RecordWithParties);
+
+fn edge_column(name: &str) -> Option<Row<EdgeRow>> {
+    match name {
+        "cursor" => Some(|(cursor, _)| value::text(cursor)),
+        _ => None,
+    }
 }
 
 /// The ordering, filter and page of one connection read.
@@ -351,24 +355,14 @@ pub struct ConnectionQuery {
 
 type EdgeType = Edge<String, Opportunity, EmptyFields>;
 
-fn collected_keys<'a, F>(
-    ctx: &Context<'a>,
-    c: &Collected<'a>,
-    type_name: &str,
-    mut field: impl FnMut(&Collected<'a>) -> Option<F>,
-) -> Option<Vec<(Name, F)>> {
-    collect(ctx, &c.selection_sets(), type_name)?
-        .into_iter()
-        .map(|c| Some((c.key.clone(), field(&c)?)))
-        .collect()
+fn record_plan<'a>(ctx: &Context<'a>, c: &Collected<'a>) -> Option<RecordPlan> {
+    RecordPlan::new(ctx, collect(ctx, &c.selection_sets(), "Opportunity")?)
 }
 
 impl ConnectionPlan {
     /// The plan of the current field (an `OpportunityConnection`), or `None` when the selection needs the resolvers.
     pub fn new(ctx: &Context<'_>) -> Option<Self> {
         let connection_type = OpportunityConnection::type_name();
-        let edge_type = EdgeType::type_name();
-        let page_info_type = PageInfo::type_name();
         let collected = collect(ctx, &[&ctx.item.node.selection_set.node], &connection_type)?;
         let mut fields = Vec::with_capacity(collected.len());
         for c in collected {
@@ -376,32 +370,23 @@ impl ConnectionPlan {
                 "__typename" => ConnectionField::Typename,
                 "totalCount" => ConnectionField::TotalCount,
                 "pageInfo" => {
-                    ConnectionField::PageInfo(collected_keys(ctx, &c, &page_info_type, |c| {
-                        Some(match c.name {
-                            "__typename" => PageInfoField::Typename,
-                            "hasPreviousPage" => PageInfoField::HasPreviousPage,
-                            "hasNextPage" => PageInfoField::HasNextPage,
-                            "startCursor" => PageInfoField::StartCursor,
-                            "endCursor" => PageInfoField::EndCursor,
-                            _ => return None,
-                        })
+                    let page_info = PageInfo::type_name();
+                    let fields = collect(ctx, &c.selection_sets(), &page_info)?;
+                    ConnectionField::PageInfo(Plan::new(
+                        &page_info,
+                        fields,
+                        page_info_column,
+                        |_| None,
+                    )?)
+                }
+                "edges" => {
+                    let edge = EdgeType::type_name();
+                    let fields = collect(ctx, &c.selection_sets(), &edge)?;
+                    ConnectionField::Edges(Plan::new(&edge, fields, edge_column, |c| {
+                        (c.name == "node").then(|| record_plan(ctx, c)).flatten()
                     })?)
                 }
-                "edges" => ConnectionField::Edges(collected_keys(ctx, &c, &edge_type, |c| {
-                    Some(match c.name {
-                        "__typename" => EdgeField::Typename,
-                        "cursor" => EdgeField::Cursor,
-                        "node" => EdgeField::Node(RecordPlan::new(
-                            ctx,
-                            collect(ctx, &c.selection_sets(), "Opportunity")?,
-                        )?),
-                        _ => return None,
-                    })
-                })?),
-                "nodes" => ConnectionField::Nodes(RecordPlan::new(
-                    ctx,
-                    collect(ctx, &c.selection_sets(), "Opportunity")?,
-                )?),
+                "nodes" => ConnectionField::Nodes(record_plan(ctx, &c)?),
                 _ => return None,
             };
             fields.push((c.key, field));
@@ -410,20 +395,15 @@ impl ConnectionPlan {
     }
 
     fn record_plans(&self) -> impl Iterator<Item = &RecordPlan> {
-        self.fields.iter().flat_map(|(_, field)| {
-            let plans: Vec<&RecordPlan> = match field {
-                ConnectionField::Nodes(plan) => vec![plan],
-                ConnectionField::Edges(edge) => edge
-                    .iter()
-                    .filter_map(|(_, f)| match f {
-                        EdgeField::Node(plan) => Some(plan),
-                        _ => None,
-                    })
-                    .collect(),
-                _ => Vec::new(),
-            };
-            plans
-        })
+        self.fields
+            .iter()
+            .flat_map(|(_, field)| -> Box<dyn Iterator<Item = &RecordPlan>> {
+                match field {
+                    ConnectionField::Nodes(plan) => Box::new(std::iter::once(plan)),
+                    ConnectionField::Edges(edge) => Box::new(edge.relations()),
+                    _ => Box::new(std::iter::empty()),
+                }
+            })
     }
 
     /// Reads the page and renders the connection.
@@ -442,10 +422,9 @@ impl ConnectionPlan {
                 .fold(Extras::default(), |extras, plan| extras.union(plan.extras)),
         )
         .await?;
-        let records: Vec<&RecordWithParties> = page.rows.iter().map(|(_, row)| row).collect();
         let wanted = self.record_plans().any(RecordPlan::wants_attestations);
-        let attestations = attestations(caller, wanted, records.iter().copied()).await?;
-        let cursor = |i: usize| Value::String(page.rows[i].0.clone());
+        let attestations =
+            attestations(caller, wanted, page.rows.iter().map(|(_, row)| row)).await?;
         let mut object = async_graphql::indexmap::IndexMap::with_capacity(self.fields.len());
         for (key, field) in &self.fields {
             let value = match field {
@@ -455,59 +434,27 @@ impl ConnectionPlan {
                 ConnectionField::TotalCount => {
                     value::of(service::opportunities::count(caller, &query.filter).await? as i64)
                 }
-                ConnectionField::PageInfo(fields) => {
-                    let mut info = async_graphql::indexmap::IndexMap::with_capacity(fields.len());
-                    for (key, field) in fields {
-                        let value = match field {
-                            PageInfoField::Typename => {
-                                Value::String(PageInfo::type_name().into_owned())
-                            }
-                            PageInfoField::HasPreviousPage => {
-                                Value::Boolean(page.has_previous_page)
-                            }
-                            PageInfoField::HasNextPage => Value::Boolean(page.has_next_page),
-                            PageInfoField::StartCursor => {
-                                if page.rows.is_empty() {
-                                    Value::Null
-                                } else {
-                                    cursor(0)
-                                }
-                            }
-                            PageInfoField::EndCursor => {
-                                if page.rows.is_empty() {
-                                    Value::Null
-                                } else {
-                                    cursor(page.rows.len() - 1)
-                                }
-                            }
-                        };
-                        info.insert(key.clone(), value);
-                    }
-                    Value::Object(info)
+                ConnectionField::PageInfo(plan) => {
+                    let info = PageInfoRow {
+                        has_previous_page: page.has_previous_page,
+                        has_next_page: page.has_next_page,
+                        start_cursor: page.rows.first().map(|(cursor, _)| cursor.clone()),
+                        end_cursor: page.rows.last().map(|(cursor, _)| cursor.clone()),
+                    };
+                    plan.render(&info, never)?
                 }
-                ConnectionField::Edges(fields) => {
-                    let mut edges = Vec::with_capacity(records.len());
-                    for (i, row) in records.iter().enumerate() {
-                        let mut edge =
-                            async_graphql::indexmap::IndexMap::with_capacity(fields.len());
-                        for (key, field) in fields {
-                            let value = match field {
-                                EdgeField::Typename => {
-                                    Value::String(EdgeType::type_name().into_owned())
-                                }
-                                EdgeField::Cursor => cursor(i),
-                                EdgeField::Node(plan) => plan.render(caller, row, &attestations)?,
-                            };
-                            edge.insert(key.clone(), value);
-                        }
-                        edges.push(Value::Object(edge));
-                    }
-                    Value::List(edges)
-                }
-                ConnectionField::Nodes(plan) => Value::List(
-                    records
+                ConnectionField::Edges(plan) => Value::List(
+                    page.rows
                         .iter()
-                        .map(|row| plan.render(caller, row, &attestations))
+                        .map(|edge| {
+                            plan.render(edge, |node| node.render(caller, &edge.1, &attestations))
+                        })
+                        .collect::<async_graphql::Result<_>>()?,
+                ),
+                ConnectionField::Nodes(plan) => Value::List(
+                    page.rows
+                        .iter()
+                        .map(|(_, row)| plan.render(caller, row, &attestations))
                         .collect::<async_graphql::Result<_>>()?,
                 ),
             };
