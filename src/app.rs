@@ -43,8 +43,19 @@ use crate::{
     ratelimit::Limiter,
 };
 
+/// What every request handler shares. Cloned once per request (axum's `State`), so it is one `Arc`: the token keys,
+/// the schema and the limits are never copied on the request path.
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Shared>);
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}
+
+pub struct Shared {
     pub schema: AppSchema,
     pub db: DatabaseConnection,
     pub tokens: TokenService,
@@ -130,7 +141,7 @@ impl Application {
         if !config.introspection {
             builder = builder.disable_introspection().disable_suggestions();
         }
-        let state = AppState {
+        let state = AppState(Arc::new(Shared {
             schema: builder.finish(),
             db,
             tokens,
@@ -142,7 +153,7 @@ impl Application {
             metrics_token: config.metrics_token.clone(),
             database_max_connections: config.database_max_connections,
             layer_settings: layer_settings(&config),
-        };
+        }));
         Ok((Self { state, config }, demo))
     }
 

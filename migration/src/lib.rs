@@ -19,6 +19,7 @@ mod m20261127_000002_create_workflow_tables;
 mod m20261127_000003_create_credential_tables;
 mod m20261128_000001_add_filter_indexes;
 mod m20261128_000002_add_scope_indexes;
+mod m20261128_000003_add_partner_pipeline_index;
 
 pub struct Migrator;
 
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000003_create_credential_tables::Migration),
             Box::new(m20261128_000001_add_filter_indexes::Migration),
             Box::new(m20261128_000002_add_scope_indexes::Migration),
+            Box::new(m20261128_000003_add_partner_pipeline_index::Migration),
         ]
     }
 }

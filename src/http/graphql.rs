@@ -9,6 +9,7 @@
 
 use std::{
     net::SocketAddr,
+    num::NonZeroUsize,
     time::{Duration, Instant},
 };
 
@@ -31,6 +32,7 @@ use crate::{
     config::Limits,
     error::AppError,
     graphql::{
+        documents::DocumentCache,
         limits::{self, ExecutionMarker},
         loaders::Loaders,
         mutation::ClientIp,
@@ -40,11 +42,15 @@ use crate::{
     service::{self, Caller},
 };
 
-/// The limits of the endpoint and its rate limiters.
+/// Distinct operation texts whose parsed documents are kept (a client application has tens, not thousands).
+const PARSED_DOCUMENTS_KEPT: NonZeroUsize = NonZeroUsize::new(256).unwrap();
+
+/// The limits of the endpoint, its rate limiters and its parsed documents.
 pub struct Guard {
     pub limits: Limits,
     per_principal: Limiter,
     per_anonymous_ip: Limiter,
+    documents: DocumentCache,
 }
 
 impl Guard {
@@ -53,6 +59,7 @@ impl Guard {
         Self {
             per_principal: Limiter::new(limits.requests_per_principal_per_minute, minute),
             per_anonymous_ip: Limiter::new(limits.anonymous_requests_per_ip_per_minute, minute),
+            documents: DocumentCache::new(PARSED_DOCUMENTS_KEPT),
             limits,
         }
     }
@@ -208,7 +215,7 @@ impl Exchange<'_> {
         }
         let operation_type = {
             let operation_name = request.operation_name.clone();
-            let doc = match request.parsed_query() {
+            let doc = match guard.documents.parsed(&mut request) {
                 Ok(doc) => doc,
                 Err(error) => return Ok((self.request_error(error), Outcome::Rejected)),
             };
