@@ -27,6 +27,13 @@ impl DbMetrics {
     pub fn failed(&self) -> u64 {
         self.failed.load(Ordering::Relaxed)
     }
+    /// Counts one statement sent.
+    pub fn count(&self, failed: bool) {
+        self.statements.fetch_add(1, Ordering::Relaxed);
+        if failed {
+            self.failed.fetch_add(1, Ordering::Relaxed);
+        }
+    }
 }
 
 /// Opens a pool with the default statement timeout (see [`open`]).
@@ -80,12 +87,7 @@ pub async fn open(
             .max_lifetime(None::<Duration>);
     }
     let mut db = Database::connect(options).await?;
-    db.set_metric_callback(move |info| {
-        metrics.statements.fetch_add(1, Ordering::Relaxed);
-        if info.failed {
-            metrics.failed.fetch_add(1, Ordering::Relaxed);
-        }
-    });
+    db.set_metric_callback(move |info| metrics.count(info.failed));
     Ok(db)
 }
 

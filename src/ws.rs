@@ -98,6 +98,7 @@ async fn serve(
             principal,
             request_id,
             events: init_state.events.clone(),
+            db_metrics: init_state.db_metrics.clone(),
         };
         let mut data = Data::default();
         data.insert(Loaders::new(&caller));

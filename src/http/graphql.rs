@@ -295,6 +295,7 @@ impl Exchange<'_> {
             principal,
             request_id: Some(self.request_id.clone()),
             events: self.state.events.clone(),
+            db_metrics: self.state.db_metrics.clone(),
         }))
     }
 

@@ -16,6 +16,7 @@ pub mod inquiries;
 pub mod opportunities;
 pub mod pagination;
 pub mod partners;
+pub mod pinned;
 mod positional;
 pub mod review;
 pub mod routing;
@@ -40,6 +41,8 @@ pub struct Caller {
     pub request_id: Option<String>,
     /// Where committed status changes are announced to subscribers.
     pub events: crate::events::EventBus,
+    /// The statement counters of `db`, which [`pinned::Pinned`] keeps too.
+    pub db_metrics: std::sync::Arc<crate::db::DbMetrics>,
 }
 
 /// Whether a database error is a unique-constraint violation (a lost race or a duplicate), as opposed to a fault.

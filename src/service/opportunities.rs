@@ -182,6 +182,7 @@ impl Extras {
 /// round trip. The customer and filer of a record the caller sees are visible with it, as through the loaders.
 pub async fn list_with_parties(
     caller: &Caller,
+    db: &impl ConnectionTrait,
     filter: &OpportunityFilter,
     field: OpportunityOrderField,
     direction: SortDirection,
@@ -190,19 +191,20 @@ pub async fn list_with_parties(
 ) -> AppResult<Page<RecordWithParties>> {
     let (ordering, kind) = ordering(field, direction);
     let (select, shape) = keyset(filtered(caller, filter), &ordering, kind, page)?;
-    let rows = with_parties(caller, select, extras).await?;
+    let rows = with_parties(db, select, extras).await?;
     Ok(shape.into_page(rows, &ordering, |(record, _, _, _)| record))
 }
 
 /// [`get`] with the record's customer and filer, in one statement.
 pub async fn get_with_parties(
     caller: &Caller,
+    db: &impl ConnectionTrait,
     id: i64,
     extras: Extras,
 ) -> AppResult<RecordWithParties> {
     let select =
         opportunity::Entity::find_by_id(id).filter(scope::opportunities(&caller.principal));
-    with_parties(caller, select, extras)
+    with_parties(db, select, extras)
         .await?
         .into_iter()
         .next()
@@ -212,7 +214,7 @@ pub async fn get_with_parties(
 /// Runs a select of records joined to their customer (always present: a foreign key), partner and, with
 /// `extras.vc_firm`, VC firm (whichever filed it), decoded by position.
 async fn with_parties(
-    caller: &Caller,
+    db: &impl ConnectionTrait,
     select: Select<opportunity::Entity>,
     extras: Extras,
 ) -> AppResult<Vec<RecordWithParties>> {
@@ -236,8 +238,8 @@ async fn with_parties(
     } else {
         select
     };
-    let statement = select.build(caller.db.get_database_backend());
-    let rows = caller.db.query_all_raw(statement).await?;
+    let statement = select.build(db.get_database_backend());
+    let rows = db.query_all_raw(statement).await?;
     Ok(p::decode_all(rows, |row, at| {
         Ok((
             p::opportunity::decode(row, at)?,
@@ -252,8 +254,12 @@ async fn with_parties(
     })?)
 }
 
-pub async fn count(caller: &Caller, filter: &OpportunityFilter) -> AppResult<u64> {
-    Ok(filtered(caller, filter).count(&caller.db).await?)
+pub async fn count(
+    caller: &Caller,
+    db: &impl ConnectionTrait,
+    filter: &OpportunityFilter,
+) -> AppResult<u64> {
+    Ok(filtered(caller, filter).count(db).await?)
 }
 
 /// One record the caller may see; `NOT_FOUND` otherwise.

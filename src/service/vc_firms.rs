@@ -174,6 +174,7 @@ pub async fn attestations_by_customer(
 /// visible attestation is visible; the foreign key guarantees it exists), for reads that show both.
 pub async fn attestations_with_firms_by_customer(
     caller: &Caller,
+    db: &impl ConnectionTrait,
     customer_ids: &[i64],
 ) -> AppResult<HashMap<i64, Vec<(funding_attestation::Model, vc_firm::Model)>>> {
     use super::positional::{self as p, select as columns};
@@ -187,8 +188,8 @@ pub async fn attestations_with_firms_by_customer(
         columns(select, p::funding_attestation::COLUMNS),
         p::vc_firm::COLUMNS,
     );
-    let statement = select.build(caller.db.get_database_backend());
-    let rows = caller.db.query_all_raw(statement).await?;
+    let statement = select.build(db.get_database_backend());
+    let rows = db.query_all_raw(statement).await?;
     let rows = p::decode_all(rows, |row, at| {
         Ok((
             p::funding_attestation::decode(row, at)?,

@@ -14,6 +14,7 @@ use entity::{customer, funding_attestation, opportunity, partner, vc_firm};
 use super::{Collected, NoRelation, Plan, collect, value};
 use crate::{
     domain::lifecycle,
+    error::AppError,
     graphql::{
         ids::NodeType,
         types::{
@@ -29,6 +30,7 @@ use crate::{
         self, Caller,
         opportunities::{Extras, OpportunityFilter, OpportunityOrderField, RecordWithParties},
         pagination::{PageRequest, SortDirection},
+        pinned::Pinned,
         workflow,
     },
 };
@@ -223,9 +225,15 @@ impl RecordPlan {
 
     /// One record the caller may see, rendered; `NOT_FOUND` otherwise.
     pub async fn fetch_one(&self, caller: &Caller, id: i64) -> async_graphql::Result<Value> {
-        let row = service::opportunities::get_with_parties(caller, id, self.extras).await?;
-        let attestations =
-            attestations(caller, self.wants_attestations(), std::iter::once(&row)).await?;
+        let db = pinned(caller).await?;
+        let row = service::opportunities::get_with_parties(caller, &db, id, self.extras).await?;
+        let attestations = attestations(
+            caller,
+            &db,
+            self.wants_attestations(),
+            std::iter::once(&row),
+        )
+        .await?;
         self.render(caller, &row, &attestations)
     }
 
@@ -262,9 +270,18 @@ impl RecordPlan {
 
 type Attestations = HashMap<i64, Vec<(funding_attestation::Model, vc_firm::Model)>>;
 
+/// One connection for all of a fetch's statements: every statement on a connection of its own would cost a pool
+/// checkout and a ping more (see [`Pinned`]). Nothing else is read while it is held, so a full pool cannot deadlock.
+async fn pinned(caller: &Caller) -> async_graphql::Result<Pinned> {
+    Ok(Pinned::acquire(&caller.db, caller.db_metrics.clone())
+        .await
+        .map_err(AppError::from)?)
+}
+
 /// The attestations of the records' customers that the caller may see, when a plan shows them.
 async fn attestations<'r>(
     caller: &Caller,
+    db: &Pinned,
     wanted: bool,
     rows: impl Iterator<Item = &'r RecordWithParties>,
 ) -> async_graphql::Result<Attestations> {
@@ -274,7 +291,7 @@ async fn attestations<'r>(
     let mut customers: Vec<i64> = rows.map(|(record, ..)| record.customer_id).collect();
     customers.sort_unstable();
     customers.dedup();
-    Ok(service::vc_firms::attestations_with_firms_by_customer(caller, &customers).await?)
+    Ok(service::vc_firms::attestations_with_firms_by_customer(caller, db, &customers).await?)
 }
 
 fn render_customer(
@@ -412,8 +429,10 @@ impl ConnectionPlan {
         caller: &Caller,
         query: ConnectionQuery,
     ) -> async_graphql::Result<Value> {
+        let db = pinned(caller).await?;
         let page = service::opportunities::list_with_parties(
             caller,
+            &db,
             &query.filter,
             query.field,
             query.direction,
@@ -424,16 +443,16 @@ impl ConnectionPlan {
         .await?;
         let wanted = self.record_plans().any(RecordPlan::wants_attestations);
         let attestations =
-            attestations(caller, wanted, page.rows.iter().map(|(_, row)| row)).await?;
+            attestations(caller, &db, wanted, page.rows.iter().map(|(_, row)| row)).await?;
         let mut object = async_graphql::indexmap::IndexMap::with_capacity(self.fields.len());
         for (key, field) in &self.fields {
             let value = match field {
                 ConnectionField::Typename => {
                     Value::String(OpportunityConnection::type_name().into_owned())
                 }
-                ConnectionField::TotalCount => {
-                    value::of(service::opportunities::count(caller, &query.filter).await? as i64)
-                }
+                ConnectionField::TotalCount => value::of(
+                    service::opportunities::count(caller, &db, &query.filter).await? as i64,
+                ),
                 ConnectionField::PageInfo(plan) => {
                     let info = PageInfoRow {
                         has_previous_page: page.has_previous_page,

@@ -467,7 +467,7 @@ pub async fn opportunity_connection(
     let rows = service::list(&caller, &filter, field, direction, &page).await?;
     let totals = ConnectionTotals::new(move || {
         let (caller, filter) = (caller.clone(), filter.clone());
-        async move { service::count(&caller, &filter).await }
+        async move { service::count(&caller, &caller.db, &filter).await }
     });
     Ok(connection(rows, Opportunity, totals))
 }
