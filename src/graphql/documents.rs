@@ -3,13 +3,17 @@
 //! parsed document costs a fraction of that. Only documents that parsed are kept, and validation still runs on
 //! every request, since its outcome depends on the variables. Bounded: the least recently used text goes first.
 
-use std::{num::NonZeroUsize, sync::Mutex};
+use std::{
+    num::NonZeroUsize,
+    sync::{Arc, Mutex},
+};
 
 use async_graphql::{Request, ServerError, parser::types::ExecutableDocument};
 use lru::LruCache;
 
 pub struct DocumentCache {
-    documents: Mutex<LruCache<String, ExecutableDocument>>,
+    /// Shared, so that a hit holds the lock only to count a reference; the copy async-graphql takes is made outside.
+    documents: Mutex<LruCache<String, Arc<ExecutableDocument>>>,
 }
 
 impl DocumentCache {
@@ -26,16 +30,16 @@ impl DocumentCache {
     ) -> Result<&'r ExecutableDocument, ServerError> {
         let cached = self.lock().get(&request.query).cloned();
         match cached {
-            Some(document) => request.set_parsed_query(document),
+            Some(document) => request.set_parsed_query(ExecutableDocument::clone(&document)),
             None => {
-                let document = request.parsed_query()?.clone();
+                let document = Arc::new(request.parsed_query()?.clone());
                 self.lock().put(request.query.clone(), document);
             }
         }
         request.parsed_query()
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, LruCache<String, ExecutableDocument>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, LruCache<String, Arc<ExecutableDocument>>> {
         // A panic while holding the lock cannot leave the cache inconsistent (each call is one get or put).
         self.documents
             .lock()

@@ -31,6 +31,8 @@ pub struct Pinned {
 }
 
 impl Pinned {
+    /// `db` must be a real SQLite or PostgreSQL pool, not SeaORM's mock or proxy connection (acegate builds neither):
+    /// the pool accessors below panic on anything else.
     pub async fn acquire(db: &DatabaseConnection, metrics: Arc<DbMetrics>) -> Result<Self, DbErr> {
         let backend = db.get_database_backend();
         let held = match backend {
@@ -60,19 +62,31 @@ impl Pinned {
         })
     }
 
-    async fn fetch_all(&self, statement: Statement) -> Result<Vec<QueryResult>, DbErr> {
+    /// Every row, or with `first_only` the first only (as SeaORM's `one`, which stops reading there).
+    async fn fetch(
+        &self,
+        statement: Statement,
+        first_only: bool,
+    ) -> Result<Vec<QueryResult>, DbErr> {
         let values = SqlxValues(statement.values.unwrap_or(sea_orm::Values(Vec::new())));
         let sql = sqlx::AssertSqlSafe(statement.sql);
+        // The same steps for either backend; the connection types differ, so the query is built per arm.
+        macro_rules! run_on {
+            ($conn:expr) => {{
+                let query = sqlx::query_with(sql, values);
+                if first_only {
+                    (query.fetch_optional(&mut **$conn).await)
+                        .map(|row| row.into_iter().map(QueryResult::from).collect())
+                } else {
+                    (query.fetch_all(&mut **$conn).await)
+                        .map(|rows| rows.into_iter().map(QueryResult::from).collect())
+                }
+            }};
+        }
         let mut held = self.held.lock().await;
         let rows: Result<Vec<QueryResult>, sqlx::Error> = match &mut *held {
-            Held::Postgres(conn) => sqlx::query_with(sql, values)
-                .fetch_all(&mut **conn)
-                .await
-                .map(|rows| rows.into_iter().map(QueryResult::from).collect()),
-            Held::Sqlite(conn) => sqlx::query_with(sql, values)
-                .fetch_all(&mut **conn)
-                .await
-                .map(|rows| rows.into_iter().map(QueryResult::from).collect()),
+            Held::Postgres(conn) => run_on!(conn),
+            Held::Sqlite(conn) => run_on!(conn),
         };
         self.metrics.count(rows.is_err());
         rows.map_err(|err| DbErr::Query(RuntimeErr::SqlxError(Arc::new(err))))
@@ -106,11 +120,11 @@ impl ConnectionTrait for Pinned {
     }
 
     async fn query_one_raw(&self, statement: Statement) -> Result<Option<QueryResult>, DbErr> {
-        Ok(self.fetch_all(statement).await?.into_iter().next())
+        Ok(self.fetch(statement, true).await?.into_iter().next())
     }
 
     async fn query_all_raw(&self, statement: Statement) -> Result<Vec<QueryResult>, DbErr> {
-        self.fetch_all(statement).await
+        self.fetch(statement, false).await
     }
 }
 

@@ -234,6 +234,7 @@ impl RecordPlan {
             std::iter::once(&row),
         )
         .await?;
+        drop(db);
         self.render(caller, &row, &attestations)
     }
 
@@ -444,15 +445,22 @@ impl ConnectionPlan {
         let wanted = self.record_plans().any(RecordPlan::wants_attestations);
         let attestations =
             attestations(caller, &db, wanted, page.rows.iter().map(|(_, row)| row)).await?;
+        let wants_total =
+            (self.fields.iter()).any(|(_, f)| matches!(f, ConnectionField::TotalCount));
+        let total = if wants_total {
+            value::of(service::opportunities::count(caller, &db, &query.filter).await? as i64)
+        } else {
+            Value::Null
+        };
+        // Everything is read: the connection goes back to the pool before the page is rendered.
+        drop(db);
         let mut object = async_graphql::indexmap::IndexMap::with_capacity(self.fields.len());
         for (key, field) in &self.fields {
             let value = match field {
                 ConnectionField::Typename => {
                     Value::String(OpportunityConnection::type_name().into_owned())
                 }
-                ConnectionField::TotalCount => value::of(
-                    service::opportunities::count(caller, &db, &query.filter).await? as i64,
-                ),
+                ConnectionField::TotalCount => total.clone(),
                 ConnectionField::PageInfo(plan) => {
                     let info = PageInfoRow {
                         has_previous_page: page.has_previous_page,
