@@ -435,6 +435,15 @@ mod tests {
     }
 
     #[test]
+    fn the_pool_defaults_to_twice_the_cores_at_least_four_and_can_be_overridden() {
+        let cores = std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get);
+        let config = Config::from_vars(vars(&[])).unwrap();
+        assert_eq!(config.database_max_connections as usize, (2 * cores).max(4));
+        let config = Config::from_vars(vars(&[("ACEGATE_DATABASE_MAX_CONNECTIONS", "9")])).unwrap();
+        assert_eq!(config.database_max_connections, 9);
+    }
+
+    #[test]
     fn limits_default_to_the_documented_table_and_can_be_overridden() {
         let config = Config::from_vars(vars(&[])).unwrap();
         assert_eq!(config.limits.query, QueryLimits::default());

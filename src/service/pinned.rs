@@ -17,7 +17,8 @@ use sea_orm::{
 use sea_query_sqlx::SqlxValues;
 use tokio::sync::Mutex;
 
-use crate::db::DbMetrics;
+use super::Caller;
+use crate::{db::DbMetrics, error::AppResult};
 
 enum Held {
     Postgres(PoolConnection<Postgres>),
@@ -31,6 +32,11 @@ pub struct Pinned {
 }
 
 impl Pinned {
+    /// A connection of the caller's database, counted in its metrics.
+    pub async fn for_caller(caller: &Caller) -> AppResult<Self> {
+        Ok(Self::acquire(&caller.db, caller.db_metrics.clone()).await?)
+    }
+
     /// `db` must be a real SQLite or PostgreSQL pool, not SeaORM's mock or proxy connection (acegate builds neither):
     /// the pool accessors below panic on anything else.
     pub async fn acquire(db: &DatabaseConnection, metrics: Arc<DbMetrics>) -> Result<Self, DbErr> {

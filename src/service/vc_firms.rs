@@ -161,13 +161,21 @@ pub async fn attestations_by_customer(
     caller: &Caller,
     customer_ids: &[i64],
 ) -> AppResult<HashMap<i64, Vec<funding_attestation::Model>>> {
-    let rows = funding_attestation::Entity::find()
-        .filter(scope::attestations(&caller.principal))
-        .filter(funding_attestation::Column::CustomerId.is_in(customer_ids.iter().copied()))
-        .order_by_asc(funding_attestation::Column::Id)
+    let rows = visible_attestations_of(caller, customer_ids)
         .all(&caller.db)
         .await?;
     Ok(super::group_by(rows, |row| row.customer_id))
+}
+
+/// The attestations of the given customers that the caller may see, oldest first, as a select to run or extend.
+fn visible_attestations_of(
+    caller: &Caller,
+    customer_ids: &[i64],
+) -> Select<funding_attestation::Entity> {
+    funding_attestation::Entity::find()
+        .filter(scope::attestations(&caller.principal))
+        .filter(funding_attestation::Column::CustomerId.is_in(customer_ids.iter().copied()))
+        .order_by_asc(funding_attestation::Column::Id)
 }
 
 /// [`attestations_by_customer`] with each attestation's VC firm joined in the same statement (a firm referenced by a
@@ -178,12 +186,9 @@ pub async fn attestations_with_firms_by_customer(
     customer_ids: &[i64],
 ) -> AppResult<HashMap<i64, Vec<(funding_attestation::Model, vc_firm::Model)>>> {
     use super::positional::{self as p, select as columns};
-    let select = funding_attestation::Entity::find()
+    let select = visible_attestations_of(caller, customer_ids)
         .select_only()
-        .filter(scope::attestations(&caller.principal))
-        .filter(funding_attestation::Column::CustomerId.is_in(customer_ids.iter().copied()))
-        .inner_join(vc_firm::Entity)
-        .order_by_asc(funding_attestation::Column::Id);
+        .inner_join(vc_firm::Entity);
     let select = columns(
         columns(select, p::funding_attestation::COLUMNS),
         p::vc_firm::COLUMNS,

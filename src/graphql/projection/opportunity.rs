@@ -14,7 +14,6 @@ use entity::{customer, funding_attestation, opportunity, partner, vc_firm};
 use super::{Collected, NoRelation, Plan, collect, value};
 use crate::{
     domain::lifecycle,
-    error::AppError,
     graphql::{
         ids::NodeType,
         types::{
@@ -225,7 +224,8 @@ impl RecordPlan {
 
     /// One record the caller may see, rendered; `NOT_FOUND` otherwise.
     pub async fn fetch_one(&self, caller: &Caller, id: i64) -> async_graphql::Result<Value> {
-        let db = pinned(caller).await?;
+        // One connection for all of the fetch's statements; nothing else is read while it is held.
+        let db = Pinned::for_caller(caller).await?;
         let row = service::opportunities::get_with_parties(caller, &db, id, self.extras).await?;
         let attestations = attestations(
             caller,
@@ -270,14 +270,6 @@ impl RecordPlan {
 }
 
 type Attestations = HashMap<i64, Vec<(funding_attestation::Model, vc_firm::Model)>>;
-
-/// One connection for all of a fetch's statements: every statement on a connection of its own would cost a pool
-/// checkout and a ping more (see [`Pinned`]). Nothing else is read while it is held, so a full pool cannot deadlock.
-async fn pinned(caller: &Caller) -> async_graphql::Result<Pinned> {
-    Ok(Pinned::acquire(&caller.db, caller.db_metrics.clone())
-        .await
-        .map_err(AppError::from)?)
-}
 
 /// The attestations of the records' customers that the caller may see, when a plan shows them.
 async fn attestations<'r>(
@@ -430,7 +422,8 @@ impl ConnectionPlan {
         caller: &Caller,
         query: ConnectionQuery,
     ) -> async_graphql::Result<Value> {
-        let db = pinned(caller).await?;
+        // One connection for all of the fetch's statements; nothing else is read while it is held.
+        let db = Pinned::for_caller(caller).await?;
         let page = service::opportunities::list_with_parties(
             caller,
             &db,
