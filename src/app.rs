@@ -41,6 +41,7 @@ use crate::{
         ops::{self as ops_routes, NotReady},
     },
     ratelimit::Limiter,
+    service::account_cache::AccountCache,
 };
 
 /// What every request handler shares. Cloned once per request (axum's `State`), so it is one `Arc`: the token keys,
@@ -62,6 +63,7 @@ pub struct Shared {
     pub playground: bool,
     pub db_metrics: Arc<DbMetrics>,
     pub events: EventBus,
+    pub accounts: Arc<AccountCache>,
     /// Metrics and the shutdown flag, shared with the stand-in that answers while the application starts.
     pub ops: Arc<Ops>,
     /// Request limits and rate limiters of the GraphQL endpoint.
@@ -119,6 +121,7 @@ impl Application {
         };
         let tokens = TokenService::new(config.jwt.clone());
         let events = EventBus::start(&db, &config.database_url).await?;
+        let accounts = AccountCache::start(&db, &config.database_url);
         let login_limiter = LoginLimiter(Limiter::new(
             config.login_attempts_per_ip_per_minute,
             Duration::from_secs(60),
@@ -132,6 +135,7 @@ impl Application {
                 Duration::from_secs(60),
             )))
             .data(events.clone())
+            .data(accounts.clone())
             .data(ReadProjection(config.read_projection))
             .extension(Protections {
                 limits: config.limits.query,
@@ -148,6 +152,7 @@ impl Application {
             playground: config.introspection,
             db_metrics,
             events,
+            accounts,
             ops,
             guard: Arc::new(Guard::new(config.limits.clone())),
             metrics_token: config.metrics_token.clone(),

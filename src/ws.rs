@@ -88,6 +88,7 @@ async fn serve(
         let principal = service::accounts::principal_for_authorization(
             &init_state.db,
             &init_state.tokens,
+            &init_state.accounts,
             &value,
         )
         .await
@@ -99,6 +100,7 @@ async fn serve(
             request_id,
             events: init_state.events.clone(),
             db_metrics: init_state.db_metrics.clone(),
+            accounts: init_state.accounts.clone(),
         };
         let mut data = Data::default();
         data.insert(Loaders::new(&caller));

@@ -1,5 +1,6 @@
 //! Schema migrations for acegate. The schema runs unchanged on SQLite and
-//! PostgreSQL.
+//! PostgreSQL; on PostgreSQL a trigger also announces account changes
+//! (`m20261128_000004`).
 //!
 //! ```no_run
 //! # use sea_orm_migration::{DbErr, sea_orm::DatabaseConnection};
@@ -20,6 +21,7 @@ mod m20261127_000003_create_credential_tables;
 mod m20261128_000001_add_filter_indexes;
 mod m20261128_000002_add_scope_indexes;
 mod m20261128_000003_add_partner_pipeline_index;
+mod m20261128_000004_notify_account_changes;
 
 pub struct Migrator;
 
@@ -33,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000001_add_filter_indexes::Migration),
             Box::new(m20261128_000002_add_scope_indexes::Migration),
             Box::new(m20261128_000003_add_partner_pipeline_index::Migration),
+            Box::new(m20261128_000004_notify_account_changes::Migration),
         ]
     }
 }

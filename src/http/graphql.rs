@@ -286,6 +286,7 @@ impl Exchange<'_> {
         let principal = service::accounts::principal_for_authorization(
             &self.state.db,
             &self.state.tokens,
+            &self.state.accounts,
             value,
         )
         .await?
@@ -296,6 +297,7 @@ impl Exchange<'_> {
             request_id: Some(self.request_id.clone()),
             events: self.state.events.clone(),
             db_metrics: self.state.db_metrics.clone(),
+            accounts: self.state.accounts.clone(),
         }))
     }
 

@@ -8,7 +8,11 @@ use sea_orm::{
     Set,
 };
 
-use super::{Caller, credentials, scope};
+use super::{
+    Caller,
+    account_cache::{AccountCache, AccountState},
+    credentials, scope,
+};
 use crate::{
     auth::{
         Principal, password,
@@ -134,23 +138,24 @@ async fn record_failure(
 }
 
 /// The principal behind a verified access token, or `None` when the account is gone, disabled, or its tokens were
-/// revoked after this one was issued.
+/// revoked after this one was issued. Read from `accounts` when it holds the account, else from the database.
 pub async fn principal_for(
     db: &DatabaseConnection,
+    accounts: &AccountCache,
     token: VerifiedToken,
 ) -> AppResult<Option<Principal>> {
+    if let Some(state) = accounts.get(token.user_id) {
+        return Ok(state.principal_for(&token));
+    }
+    let ticket = accounts.ticket();
     let Some(user) = user::Entity::find_by_id(token.user_id).one(db).await? else {
         return Ok(None);
     };
-    if user.disabled_at.is_some() {
-        return Ok(None);
+    let state = AccountState::of(&user);
+    if let Some(ticket) = ticket {
+        accounts.store(ticket, user.id, state);
     }
-    if let Some(valid_after) = user.tokens_valid_after
-        && token.issued_at_ms <= valid_after.timestamp_millis()
-    {
-        return Ok(None);
-    }
-    Ok(Principal::from_user(&user))
+    Ok(state.principal_for(&token))
 }
 
 /// A user the caller may see; `NOT_FOUND` otherwise.
@@ -175,6 +180,7 @@ pub async fn load_by_ids(
 pub async fn principal_for_authorization(
     db: &DatabaseConnection,
     tokens: &TokenService,
+    accounts: &AccountCache,
     value: &str,
 ) -> AppResult<Option<Principal>> {
     let Some((scheme, credential)) = value.trim().split_once(' ') else {
@@ -182,7 +188,7 @@ pub async fn principal_for_authorization(
     };
     if scheme.eq_ignore_ascii_case("bearer") {
         match tokens.verify_access_token(credential.trim()) {
-            Some(token) => principal_for(db, token).await,
+            Some(token) => principal_for(db, accounts, token).await,
             None => Ok(None),
         }
     } else if scheme.eq_ignore_ascii_case("apikey") {

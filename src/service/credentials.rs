@@ -9,7 +9,7 @@ use sea_orm::{
     QueryOrder, Set,
 };
 
-use super::{Caller, audit, begin_write};
+use super::{Caller, account_cache::AccountCache, audit, begin_write};
 use crate::{
     auth::{
         Actor, Principal,
@@ -80,6 +80,7 @@ async fn revoke_family(
 pub async fn rotate(
     db: &DatabaseConnection,
     tokens: &TokenService,
+    accounts: &AccountCache,
     presented: &str,
 ) -> AppResult<Rotated> {
     let now = crate::time::now();
@@ -115,6 +116,7 @@ pub async fn rotate(
         .update(&tx.txn)
         .await?;
         tx.commit().await?;
+        accounts.forget(stored.user_id);
         tracing::warn!(
             user_id = stored.user_id,
             "refresh token reused: family revoked"
@@ -190,6 +192,7 @@ pub async fn logout(caller: &Caller) -> AppResult<()> {
     )
     .await?;
     tx.commit().await?;
+    caller.accounts.forget(caller.principal.user_id);
     Ok(())
 }
 

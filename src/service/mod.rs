@@ -4,6 +4,7 @@
 //! load rows *by reference* from a parent the caller could already see (a record's customer, a decision's reviewer);
 //! functions that take a [`Caller`] answer the caller's own questions and apply [`scope`].
 
+pub mod account_cache;
 pub mod accounts;
 pub mod analytics;
 pub mod audit;
@@ -43,6 +44,8 @@ pub struct Caller {
     pub events: crate::events::EventBus,
     /// The statement counters of `db`, which [`pinned::Pinned`] keeps too.
     pub db_metrics: std::sync::Arc<crate::db::DbMetrics>,
+    /// The accounts this process remembers; a change to an account made here is forgotten there after its commit.
+    pub accounts: std::sync::Arc<account_cache::AccountCache>,
 }
 
 /// Whether a database error is a unique-constraint violation (a lost race or a duplicate), as opposed to a fault.

@@ -7,11 +7,11 @@ use chrono::{DateTime, Utc};
 use entity::{
     clarification_message, consumption_line, credit_grant, customer,
     enums::{FundingSource, OpportunityStatus},
-    opportunity, partner, review_decision, vc_firm,
+    funding_attestation, opportunity, partner, review_decision, vc_firm,
 };
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect, QueryTrait, Select,
+    ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QueryResult, QuerySelect, QueryTrait, Select,
     sea_query::{Expr, ExprTrait, Func, LikeExpr},
 };
 
@@ -20,7 +20,7 @@ use super::{
     pagination::{
         Ordering, Page, PageRequest, SortDirection, SortKey, SortKeyKind, keyset, paginate,
     },
-    scope,
+    positional, scope,
 };
 use crate::error::{AppError, AppResult};
 
@@ -211,15 +211,27 @@ pub async fn get_with_parties(
         .ok_or(AppError::NotFound)
 }
 
-/// Runs a select of records joined to their customer (always present: a foreign key), partner and, with
-/// `extras.vc_firm`, VC firm (whichever filed it), decoded by position.
+/// Runs a select of records joined to their customer and filer (see [`parties_select`]).
 async fn with_parties(
     db: &impl ConnectionTrait,
     select: Select<opportunity::Entity>,
     extras: Extras,
 ) -> AppResult<Vec<RecordWithParties>> {
-    use super::positional::{self as p, select as columns};
+    let statement = parties_select(select, extras).build(db.get_database_backend());
+    let rows = db.query_all_raw(statement).await?;
+    Ok(positional::decode_all(rows, |row, at| {
+        decode_parties(row, at, extras)
+    })?)
+}
+
+/// `select` of records joined to their customer (always present: a foreign key), partner and, with
+/// `extras.vc_firm`, VC firm (whichever filed it), each entity's columns in [`positional`] order.
+fn parties_select(
+    select: Select<opportunity::Entity>,
+    extras: Extras,
+) -> Select<opportunity::Entity> {
     use opportunity::Column as C;
+    use positional::{self as p, select as columns};
     let select = p::opportunity::COLUMNS
         .iter()
         .fold(select.select_only(), |select, &column| {
@@ -233,25 +245,96 @@ async fn with_parties(
         .inner_join(customer::Entity)
         .left_join(partner::Entity);
     let select = columns(columns(select, p::customer::COLUMNS), p::partner::COLUMNS);
-    let select = if extras.vc_firm {
+    if extras.vc_firm {
         columns(select.left_join(vc_firm::Entity), p::vc_firm::COLUMNS)
     } else {
         select
-    };
-    let statement = select.build(db.get_database_backend());
+    }
+}
+
+/// The record and parties of a row of [`parties_select`], from column `*at` on.
+fn decode_parties(
+    row: &QueryResult,
+    at: &mut usize,
+    extras: Extras,
+) -> Result<RecordWithParties, DbErr> {
+    use positional as p;
+    Ok((
+        p::opportunity::decode(row, at)?,
+        p::customer::decode(row, at)?,
+        p::partner::decode_optional(row, at)?,
+        if extras.vc_firm {
+            p::vc_firm::decode_optional(row, at)?
+        } else {
+            None
+        },
+    ))
+}
+
+/// An attestation the caller may see, with the VC firm that made it.
+pub type AttestationWithFirm = (funding_attestation::Model, vc_firm::Model);
+
+/// [`get_with_parties`] and the attestations of the record's customer that the caller may see (oldest first, as
+/// `vc_firms::attestations_with_firms_by_customer` reads them), in one statement: the attestations are left-joined,
+/// one row each, or one row without any.
+pub async fn get_with_parties_and_attestations(
+    caller: &Caller,
+    db: &impl ConnectionTrait,
+    id: i64,
+    extras: Extras,
+) -> AppResult<(RecordWithParties, Vec<AttestationWithFirm>)> {
+    use positional::{self as p, select as columns};
+    use sea_orm::sea_query::{Alias, JoinType};
+    // The record's own filer may be a VC firm too (`extras.vc_firm`): the attestations' firms get a name of their own.
+    let firms = Alias::new("attestation_vc_firms");
+    let mut select = parties_select(
+        opportunity::Entity::find_by_id(id).filter(scope::opportunities(&caller.principal)),
+        extras,
+    );
+    QueryTrait::query(&mut select)
+        .join(
+            JoinType::LeftJoin,
+            funding_attestation::Entity,
+            Condition::all()
+                .add(
+                    Expr::col((
+                        funding_attestation::Entity,
+                        funding_attestation::Column::CustomerId,
+                    ))
+                    .equals((opportunity::Entity, opportunity::Column::CustomerId)),
+                )
+                .add(scope::attestations(&caller.principal)),
+        )
+        .join_as(
+            JoinType::LeftJoin,
+            vc_firm::Entity,
+            firms.clone(),
+            Expr::col((firms.clone(), vc_firm::Column::Id)).equals((
+                funding_attestation::Entity,
+                funding_attestation::Column::VcFirmId,
+            )),
+        );
+    let select = p::vc_firm::COLUMNS.iter().fold(
+        columns(select, p::funding_attestation::COLUMNS),
+        |select, &column| select.expr(Expr::col((firms.clone(), column))),
+    );
+    let statement = select
+        .order_by_asc(funding_attestation::Column::Id)
+        .build(db.get_database_backend());
     let rows = db.query_all_raw(statement).await?;
-    Ok(p::decode_all(rows, |row, at| {
-        Ok((
-            p::opportunity::decode(row, at)?,
-            p::customer::decode(row, at)?,
-            p::partner::decode_optional(row, at)?,
-            if extras.vc_firm {
-                p::vc_firm::decode_optional(row, at)?
-            } else {
-                None
-            },
-        ))
-    })?)
+    let Some(first) = rows.first() else {
+        return Err(AppError::NotFound);
+    };
+    let mut attestations_at = 0;
+    let record = decode_parties(first, &mut attestations_at, extras)?;
+    let mut attestations = Vec::with_capacity(rows.len());
+    for row in &rows {
+        let mut at = attestations_at;
+        if let Some(attestation) = p::funding_attestation::decode_optional(row, &mut at)? {
+            attestations.push((attestation, p::vc_firm::decode(row, &mut at)?));
+        }
+    }
+    Ok((record, attestations))
 }
 
 pub async fn count(

@@ -274,6 +274,7 @@ pub async fn update(caller: &Caller, id: i64, changes: UserChanges) -> AppResult
     )
     .await?;
     tx.commit().await?;
+    caller.accounts.forget(id);
     Ok(updated)
 }
 
@@ -344,5 +345,6 @@ async fn set_password(
     )
     .await?;
     tx.commit().await?;
+    caller.accounts.forget(id);
     Ok(updated)
 }

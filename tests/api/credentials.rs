@@ -49,6 +49,8 @@ async fn login_code(app: &TestApp, email: &str, password: &str) -> Option<String
 #[tokio::test]
 async fn a_refresh_token_rotates_into_a_new_pair_and_cannot_be_used_twice() {
     let app = TestApp::spawn().await;
+    // Where accounts are kept (PostgreSQL), the requests below are answered from memory until the change.
+    app.keeps_accounts().await;
     let (_, first) = session(&app, PARTNER_SELECT).await;
     let rotated = refresh(&app, &first).await;
     let second = rotated["data"]["refreshToken"]["refreshToken"]
@@ -70,6 +72,10 @@ async fn a_refresh_token_rotates_into_a_new_pair_and_cannot_be_used_twice() {
     assert_eq!(
         error_code(&refresh(&app, &second).await),
         Some("UNAUTHENTICATED")
+    );
+    assert!(
+        !viewer_ok(&app, Some(&access)).await,
+        "the family's access tokens end too"
     );
     // Another sign-in is another family and still works.
     let (_, other) = session(&app, PARTNER_SELECT).await;
@@ -106,7 +112,10 @@ async fn a_refresh_token_family_expires_after_its_absolute_lifetime() {
 #[tokio::test]
 async fn logout_kills_the_callers_access_and_refresh_tokens_at_once() {
     let app = TestApp::spawn().await;
+    // Where accounts are kept (PostgreSQL), the requests below are answered from memory until the change.
+    app.keeps_accounts().await;
     let (access, refresh_token) = session(&app, REVIEWER).await;
+    assert!(viewer_ok(&app, Some(&access)).await);
     let response = app
         .graphql(Some(&access), "mutation { logout }", json!({}))
         .await;
@@ -121,6 +130,73 @@ async fn logout_kills_the_callers_access_and_refresh_tokens_at_once() {
         viewer_ok(&app, Some(&fresh)).await,
         "signing in again works"
     );
+}
+
+/// Polls `condition` for up to five seconds.
+async fn eventually(mut condition: impl AsyncFnMut() -> bool) -> bool {
+    for _ in 0..250 {
+        if condition().await {
+            return true;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    false
+}
+
+#[tokio::test]
+async fn an_account_change_reaches_every_replica_whoever_makes_it() {
+    let url = fresh_durable_database().await;
+    let (a, b) = (
+        TestApp::spawn_on(&url, &[]).await,
+        TestApp::spawn_on(&url, &[]).await,
+    );
+    let kept = b.keeps_accounts().await;
+    a.keeps_accounts().await;
+
+    // Replica b answers a token from memory once it has read its account (where it keeps accounts).
+    let (access, _) = session(&a, PARTNER_SELECT).await;
+    assert!(viewer_ok(&b, Some(&access)).await);
+    let before = b.statements();
+    assert!(viewer_ok(&b, Some(&access)).await);
+    let account_reads = b.statements() - before - 1; // `viewer` itself is one statement
+    assert_eq!(account_reads, if kept { 0 } else { 1 });
+
+    // A logout on replica a: a refuses the token at once, b as soon as it hears of it (at once where it keeps
+    // nothing: it reads the account).
+    a.graphql(Some(&access), "mutation { logout }", json!({}))
+        .await;
+    assert!(!viewer_ok(&a, Some(&access)).await);
+    if kept {
+        assert!(eventually(async || !viewer_ok(&b, Some(&access)).await).await);
+    } else {
+        assert!(!viewer_ok(&b, Some(&access)).await);
+    }
+
+    // A change made outside acegate (an operator in psql) reaches both.
+    let (access, _) = session(&a, PARTNER_SELECT).await;
+    assert!(viewer_ok(&a, Some(&access)).await && viewer_ok(&b, Some(&access)).await);
+    let email = PARTNER_SELECT;
+    sql(
+        &a,
+        &format!(
+            "UPDATE users SET disabled_at = CURRENT_TIMESTAMP WHERE email_normalized = '{email}'"
+        ),
+    )
+    .await;
+    for replica in [&a, &b] {
+        assert!(eventually(async || !viewer_ok(replica, Some(&access)).await).await);
+    }
+    sql(
+        &a,
+        &format!("UPDATE users SET disabled_at = NULL WHERE email_normalized = '{email}'"),
+    )
+    .await;
+    for replica in [&a, &b] {
+        assert!(
+            eventually(async || viewer_ok(replica, Some(&access)).await).await,
+            "enabled again, the unrevoked token works again"
+        );
+    }
 }
 
 /// A user's global ID, read directly (the user may be unable to sign in).
@@ -180,7 +256,10 @@ async fn viewer_with_key(app: &TestApp, secret: &str) -> Value {
 async fn disabling_a_user_kills_its_tokens_and_api_keys_at_once_and_enabling_lets_it_sign_in_again()
 {
     let app = TestApp::spawn().await;
+    // Where accounts are kept (PostgreSQL), the requests below are answered from memory until the change.
+    app.keeps_accounts().await;
     let (access, refresh_token) = session(&app, VC_PORTFOLIO).await;
+    assert!(viewer_ok(&app, Some(&access)).await);
     let key = create_key(&app, &access, json!({ "name": "back office" })).await;
     let secret = key["secret"].as_str().unwrap().to_owned();
     assert_eq!(
@@ -504,6 +583,8 @@ async fn an_admin_creates_users_bound_to_the_organisation_their_role_needs() {
 #[tokio::test]
 async fn a_user_changes_its_own_password_and_its_sessions_end() {
     let app = TestApp::spawn().await;
+    // Where accounts are kept (PostgreSQL), the requests below are answered from memory until the change.
+    app.keeps_accounts().await;
     let (access, _) = session(&app, ANALYST).await;
     let change = "mutation($i: ChangePasswordInput!) { changePassword(input: $i) { user { email } userErrors { code } } }";
     let wrong = app

@@ -168,6 +168,33 @@ impl TestApp {
         token
     }
 
+    /// Whether this application keeps the accounts it authenticates (it does on PostgreSQL, once its listener for
+    /// account changes is connected: this waits for that).
+    pub async fn keeps_accounts(&self) -> bool {
+        if self.db().get_database_backend() != sea_orm::DbBackend::Postgres {
+            return false;
+        }
+        for _ in 0..500 {
+            if self.state.accounts.is_live() {
+                return true;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+        panic!("the account change listener did not connect within 10 s");
+    }
+
+    /// Signs in for a test that counts statements: from here on every request with the token costs the same for its
+    /// account (read each time, or kept in memory since the request made here).
+    pub async fn login_for_counting(&self, email: &str) -> String {
+        let token = self.login(email).await;
+        self.keeps_accounts().await;
+        let response = self
+            .graphql(Some(&token), "{ viewer { id } }", json!({}))
+            .await;
+        assert!(response.get("errors").is_none(), "{response}");
+        token
+    }
+
     pub fn statements(&self) -> u64 {
         self.state.db_metrics.statements()
     }

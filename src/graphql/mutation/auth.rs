@@ -1,5 +1,7 @@
 //! Accounts and credentials: signing in and out, refresh tokens, API keys, user administration.
 
+use std::sync::Arc;
+
 use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
 use chrono::{DateTime, Utc};
 use sea_orm::DatabaseConnection;
@@ -18,6 +20,7 @@ use crate::{
     ratelimit::Limiter,
     service::{
         self,
+        account_cache::AccountCache,
         users::{Binding, NewUser, UserChanges},
     },
 };
@@ -187,7 +190,9 @@ impl AuthMutation {
     ) -> Result<AuthPayload> {
         let db = ctx.data::<DatabaseConnection>()?;
         let tokens = ctx.data::<TokenService>()?;
-        let rotated = service::credentials::rotate(db, tokens, &input.refresh_token).await?;
+        let accounts = ctx.data::<Arc<AccountCache>>()?;
+        let rotated =
+            service::credentials::rotate(db, tokens, accounts, &input.refresh_token).await?;
         Ok(AuthPayload {
             access_token: Some(rotated.access.token),
             refresh_token: Some(rotated.refresh_token),

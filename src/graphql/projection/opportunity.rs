@@ -1,7 +1,8 @@
 //! The fast path of opportunity reads: a page of `opportunities` or one record by `node(id:)`, with the record's
-//! customer (and the customer's attestations with their VC firm) and its filer (partner or VC firm). Two statements:
-//! the records joined to customer and filer, then the attestations of the customers on the page joined to their
-//! firms, both scoped by the caller exactly as the ordinary resolvers' service calls and loaders are.
+//! customer (and the customer's attestations with their VC firm) and its filer (partner or VC firm). A page takes two
+//! statements: the records joined to customer and filer, then the attestations of the customers on the page joined
+//! to their firms. One record takes one: its attestations are left-joined to it. Every read is scoped by the caller
+//! exactly as the ordinary resolvers' service calls and loaders are.
 
 use std::collections::HashMap;
 
@@ -27,7 +28,10 @@ use crate::{
     },
     service::{
         self, Caller,
-        opportunities::{Extras, OpportunityFilter, OpportunityOrderField, RecordWithParties},
+        opportunities::{
+            AttestationWithFirm, Extras, OpportunityFilter, OpportunityOrderField,
+            RecordWithParties,
+        },
         pagination::{PageRequest, SortDirection},
         pinned::Pinned,
         workflow,
@@ -222,18 +226,25 @@ impl RecordPlan {
         })
     }
 
-    /// One record the caller may see, rendered; `NOT_FOUND` otherwise.
+    /// One record the caller may see, rendered; `NOT_FOUND` otherwise. One statement, with the attestations when
+    /// the plan shows them.
     pub async fn fetch_one(&self, caller: &Caller, id: i64) -> async_graphql::Result<Value> {
-        // One connection for all of the fetch's statements; nothing else is read while it is held.
         let db = Pinned::for_caller(caller).await?;
-        let row = service::opportunities::get_with_parties(caller, &db, id, self.extras).await?;
-        let attestations = attestations(
-            caller,
-            &db,
-            self.wants_attestations(),
-            std::iter::once(&row),
-        )
-        .await?;
+        let (row, attestations) = if self.wants_attestations() {
+            let (row, attestations) = service::opportunities::get_with_parties_and_attestations(
+                caller,
+                &db,
+                id,
+                self.extras,
+            )
+            .await?;
+            let customer_id = row.0.customer_id;
+            (row, HashMap::from([(customer_id, attestations)]))
+        } else {
+            let row =
+                service::opportunities::get_with_parties(caller, &db, id, self.extras).await?;
+            (row, HashMap::new())
+        };
         drop(db);
         self.render(caller, &row, &attestations)
     }
@@ -269,7 +280,7 @@ impl RecordPlan {
     }
 }
 
-type Attestations = HashMap<i64, Vec<(funding_attestation::Model, vc_firm::Model)>>;
+type Attestations = HashMap<i64, Vec<AttestationWithFirm>>;
 
 /// The attestations of the records' customers that the caller may see, when a plan shows them.
 async fn attestations<'r>(
