@@ -1,5 +1,8 @@
-//! PostgreSQL only: every inserted, updated or deleted account row is announced on the channel
-//! `acegate_account_changes` (the payload is the user id; a `TRUNCATE` sends `*`), when its transaction commits.
+//! PostgreSQL only: every inserted or deleted account row, and every update of a column that decides whether an
+//! access token is honoured and as whom (role and organisation, disabled, tokens valid after), is announced on the
+//! channel `acegate_account_changes` (the payload is the user id; a `TRUNCATE` sends `*`), when its transaction
+//! commits. Sign-in counters and lock columns do not matter to a token and are not announced, so failed sign-ins do
+//! not churn the servers' caches.
 //! Each server keeps the accounts its requests authenticate as in memory and forgets one when it hears of a change,
 //! whoever made it: another replica, a migration or an operator in `psql`. SQLite has no `NOTIFY`; there the server
 //! keeps nothing and reads the account on every request.
@@ -22,7 +25,9 @@ BEGIN
   RETURN NULL;
 END
 $$;
-CREATE TRIGGER "users_notify_account_change" AFTER INSERT OR UPDATE OR DELETE ON "users"
+CREATE TRIGGER "users_notify_account_change"
+  AFTER INSERT OR DELETE
+     OR UPDATE OF "role", "partner_id", "vc_firm_id", "customer_id", "disabled_at", "tokens_valid_after" ON "users"
   FOR EACH ROW EXECUTE FUNCTION "acegate_notify_account_change"();
 CREATE TRIGGER "users_notify_account_truncate" AFTER TRUNCATE ON "users"
   FOR EACH STATEMENT EXECUTE FUNCTION "acegate_notify_account_change"();

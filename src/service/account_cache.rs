@@ -2,33 +2,55 @@
 //! when its tokens count), kept in memory so that a request does not read its account row. That read was a
 //! statement, a pool checkout and sqlx's ping on check-in: a third of a by-id request's cost (bench/RESULTS.md).
 //!
-//! The cache is only trusted while it is told of every change. On PostgreSQL a trigger on `users` (migration
-//! `m20261128_000004`) sends `NOTIFY` for every inserted, updated or deleted row, on commit, and every replica
-//! listens on a connection of its own; a change made through this process is also forgotten here right after its
-//! commit, so that this process never answers from the old row once the change's response is out. While the
-//! listening connection is down, and always on SQLite (no `NOTIFY`; another process, such as a second server on
-//! the same file, could change a row unseen), the cache keeps nothing and every request reads its account.
+//! The cache is only trusted while it is provably told of every change. On PostgreSQL a trigger on `users`
+//! (migration `m20261128_000004`) sends `NOTIFY` when a row is inserted or deleted, or when a column that decides
+//! about tokens changes, on commit; every replica listens on a connection of its own. A change made through this
+//! process is also forgotten here right after its commit, so that this process never answers from the old row once
+//! the change's response is out.
+//!
+//! Proof that changes are heard is a heartbeat: every few seconds each replica sends a notification on the same
+//! channel, and only while the trigger exists and is enabled. A listening connection that silently stopped
+//! delivering (a dropped NAT mapping, a half-open socket after a failover, a pooler that swallows `NOTIFY`) or a
+//! trigger that was dropped or disabled stops the heartbeats, and a few seconds later the cache serves nothing and
+//! reads every account again; when heartbeats resume it starts empty. While nothing is heard, and always on SQLite
+//! (no `NOTIFY`; another process, such as a second server on the same file, could change a row unseen), every request
+//! reads its account.
 //!
 //! A lookup that raced a change must not store the row it read before the change: each entry is stored under the
-//! generation seen before its read, and every change or loss of the connection starts a new generation.
+//! generation seen before its read, and every change or gap in hearing starts a new generation.
 
 use std::{
     num::NonZeroUsize,
     sync::{
-        Arc, Mutex, MutexGuard,
-        atomic::{AtomicBool, Ordering},
+        Arc, Mutex, MutexGuard, Weak,
+        atomic::{AtomicBool, AtomicU64, Ordering},
     },
-    time::Duration,
+    time::{Duration, Instant},
 };
 
 use entity::user;
 use lru::LruCache;
-use sea_orm::{DatabaseConnection, DbBackend, sqlx::postgres::PgListener};
+use sea_orm::{
+    DatabaseConnection, DbBackend,
+    sqlx::{self, PgPool, postgres::PgListener},
+};
+use tokio::sync::Notify;
 
 use crate::auth::{Principal, token::VerifiedToken};
 
-/// The channel of the `users` trigger. The payload is a user id; anything else means "forget everything".
+/// The channel of the `users` trigger. The payload is a user id, [`HEARTBEAT`], or anything else for "forget
+/// everything".
 pub const CHANNEL: &str = "acegate_account_changes";
+/// The payload of a heartbeat.
+const HEARTBEAT: &str = "heartbeat";
+/// How often each replica sends a heartbeat.
+const HEARTBEAT_EVERY: Duration = Duration::from_secs(5);
+/// How long after the last heartbeat heard the cache is still trusted: three heartbeats, so that one late or lost
+/// heartbeat (a busy pool) does not empty the cache.
+const HEARD_WITHIN: Duration = Duration::from_secs(15);
+/// Sends a heartbeat only while the trigger exists and is enabled (`tgenabled` 'D' is disabled).
+const SEND_HEARTBEAT: &str = "SELECT pg_notify($1, $2) FROM pg_trigger \
+     WHERE tgrelid = 'users'::regclass AND tgname = 'users_notify_account_change' AND tgenabled <> 'D'";
 /// Accounts kept; the least recently used go first. An entry is a few dozen bytes.
 const CAPACITY: usize = 10_000;
 /// Pause before listening again after the connection failed.
@@ -74,9 +96,12 @@ pub struct Ticket(u64);
 
 pub struct AccountCache {
     inner: Mutex<Inner>,
-    /// Whether changes are being heard; without it nothing is stored or served.
+    /// Whether the listening connection is up.
     live: AtomicBool,
-    listener: Mutex<Option<tokio::task::JoinHandle<()>>>,
+    /// When the last heartbeat was heard, in milliseconds since `started` (0: never).
+    heard_at_ms: AtomicU64,
+    started: Instant,
+    tasks: Mutex<Vec<tokio::task::JoinHandle<()>>>,
 }
 
 struct Inner {
@@ -93,24 +118,51 @@ impl AccountCache {
                 generation: 0,
             }),
             live: AtomicBool::new(false),
-            listener: Mutex::new(None),
+            heard_at_ms: AtomicU64::new(0),
+            started: Instant::now(),
+            tasks: Mutex::new(Vec::new()),
         }
     }
 
     /// A cache for `db`: on PostgreSQL it listens for account changes on a connection of its own (opened in the
-    /// background, retried until it succeeds); on any other database it stays empty.
+    /// background, retried until it succeeds) and sends heartbeats through `db`'s pool; on any other database it
+    /// stays empty.
     pub fn start(db: &DatabaseConnection, url: &str) -> Arc<Self> {
         let cache = Arc::new(Self::new());
         if db.get_database_backend() == DbBackend::Postgres {
-            let task = tokio::spawn(listen(Arc::downgrade(&cache), url.to_owned()));
-            *lock(&cache.listener) = Some(task);
+            let listening = Arc::new(Notify::new());
+            let tasks = vec![
+                tokio::spawn(listen(
+                    Arc::downgrade(&cache),
+                    url.to_owned(),
+                    listening.clone(),
+                )),
+                tokio::spawn(send_heartbeats(
+                    db.get_postgres_connection_pool().clone(),
+                    listening,
+                )),
+            ];
+            *lock(&cache.tasks) = tasks;
         }
         cache
     }
 
-    /// Whether account changes are being heard, so that accounts are kept.
+    /// Whether account changes are being heard, so that accounts are kept: the listening connection is up and a
+    /// heartbeat arrived recently.
     pub fn is_live(&self) -> bool {
+        self.hearing_at(self.now_ms())
+    }
+
+    fn hearing_at(&self, now_ms: u64) -> bool {
+        let heard = self.heard_at_ms.load(Ordering::Acquire);
         self.live.load(Ordering::Acquire)
+            && heard != 0
+            && now_ms.saturating_sub(heard) <= HEARD_WITHIN.as_millis() as u64
+    }
+
+    fn now_ms(&self) -> u64 {
+        // Never 0, which means "never heard".
+        self.started.elapsed().as_millis() as u64 + 1
     }
 
     pub fn get(&self, user_id: i64) -> Option<AccountState> {
@@ -123,21 +175,19 @@ impl AccountCache {
     /// Taken before reading an account row; `None` while changes are not being heard (the row is then not kept).
     pub fn ticket(&self) -> Option<Ticket> {
         let inner = lock(&self.inner);
-        self.live
-            .load(Ordering::Acquire)
-            .then_some(Ticket(inner.generation))
+        self.is_live().then_some(Ticket(inner.generation))
     }
 
     /// Keeps a row read under `ticket`, unless a change arrived since the ticket was taken.
     pub fn store(&self, ticket: Ticket, user_id: i64, state: AccountState) {
         let mut inner = lock(&self.inner);
-        if inner.generation == ticket.0 && self.live.load(Ordering::Acquire) {
+        if inner.generation == ticket.0 && self.is_live() {
             inner.entries.put(user_id, state);
         }
     }
 
-    /// An account changed (after its commit): its entry goes, and lookups in flight keep what they read to
-    /// themselves.
+    /// An account changed (after its commit, or when the commit's outcome is unknown): its entry goes, and lookups
+    /// in flight keep what they read to themselves.
     pub fn forget(&self, user_id: i64) {
         let mut inner = lock(&self.inner);
         inner.generation += 1;
@@ -150,18 +200,31 @@ impl AccountCache {
         inner.entries.clear();
     }
 
-    /// Changes are heard from now on (called once `LISTEN` is in place) or no longer (the connection is gone).
+    /// The listening connection is up (called once `LISTEN` is in place) or gone.
     fn set_live(&self, live: bool) {
-        // Whatever was kept before may have missed a change made while nobody listened.
+        // Whatever was kept before may have missed a change made while nobody listened; and only a heartbeat heard
+        // on this connection proves that it delivers.
         self.forget_all();
+        self.heard_at_ms.store(0, Ordering::Release);
         self.live.store(live, Ordering::Release);
     }
 
     fn on_notification(&self, payload: &str) {
-        match payload.parse::<i64>() {
-            Ok(user_id) => self.forget(user_id),
-            Err(_) => self.forget_all(),
+        if payload == HEARTBEAT {
+            self.heard(self.now_ms());
+        } else if let Ok(user_id) = payload.parse::<i64>() {
+            self.forget(user_id);
+        } else {
+            self.forget_all();
         }
+    }
+
+    fn heard(&self, now_ms: u64) {
+        if !self.hearing_at(now_ms) {
+            // After a gap, changes may have been missed: start empty.
+            self.forget_all();
+        }
+        self.heard_at_ms.store(now_ms, Ordering::Release);
     }
 
     #[cfg(test)]
@@ -178,7 +241,7 @@ impl Default for AccountCache {
 
 impl Drop for AccountCache {
     fn drop(&mut self) {
-        if let Some(task) = lock(&self.listener).take() {
+        for task in lock(&self.tasks).drain(..) {
             task.abort();
         }
     }
@@ -193,42 +256,78 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 
 /// Listens for account changes for as long as the cache exists, reconnecting after a failure. The task holds only
 /// a weak reference, so that dropping the application stops it.
-async fn listen(cache: std::sync::Weak<AccountCache>, url: String) {
+async fn listen(cache: Weak<AccountCache>, url: String, listening: Arc<Notify>) {
+    // However this task ends (the cache dropped, a panic), the cache stops trusting what it keeps.
+    let _dark_on_exit = DarkOnDrop(cache.clone());
     loop {
-        match PgListener::connect(&url).await {
-            Ok(mut listener) => match listener.listen(CHANNEL).await {
-                Ok(()) => {
-                    let Some(live) = cache.upgrade() else { return };
-                    live.set_live(true);
-                    drop(live);
-                    // `try_recv` answers `None` when the connection was lost (`recv` would reconnect silently and
-                    // hide the notifications missed meanwhile).
-                    let lost = loop {
-                        match listener.try_recv().await {
-                            Ok(Some(notification)) => match cache.upgrade() {
-                                Some(cache) => cache.on_notification(notification.payload()),
-                                None => return,
-                            },
-                            Ok(None) => break "connection lost".to_owned(),
-                            Err(err) => break err.to_string(),
-                        }
-                    };
-                    let Some(dark) = cache.upgrade() else { return };
-                    dark.set_live(false);
-                    tracing::warn!(error = %lost, "account change listener stopped; reconnecting");
-                }
-                Err(err) => {
-                    tracing::warn!(error = %err, "cannot LISTEN for account changes; retrying")
-                }
-            },
+        match subscribe(&url).await {
+            Ok(mut listener) => {
+                let Some(live) = cache.upgrade() else { return };
+                live.set_live(true);
+                drop(live);
+                // A heartbeat now, rather than at the next tick, so that the cache is trusted without waiting.
+                listening.notify_one();
+                // `try_recv` answers `None` when the connection was lost (`recv` would reconnect silently and hide
+                // the notifications missed meanwhile).
+                let lost = loop {
+                    match listener.try_recv().await {
+                        Ok(Some(notification)) => match cache.upgrade() {
+                            Some(cache) => cache.on_notification(notification.payload()),
+                            None => return,
+                        },
+                        Ok(None) => break "connection lost".to_owned(),
+                        Err(err) => break err.to_string(),
+                    }
+                };
+                let Some(dark) = cache.upgrade() else { return };
+                dark.set_live(false);
+                tracing::warn!(error = %lost, "account change listener stopped; reconnecting");
+            }
             Err(err) => {
-                tracing::warn!(error = %err, "cannot connect to listen for account changes; retrying")
+                tracing::warn!(error = %err, "cannot listen for account changes; retrying")
             }
         }
         if cache.strong_count() == 0 {
             return;
         }
         tokio::time::sleep(RECONNECT_AFTER).await;
+    }
+}
+
+async fn subscribe(url: &str) -> Result<PgListener, sqlx::Error> {
+    let mut listener = PgListener::connect(url).await?;
+    // A lost connection must surface at once (as `Ok(None)`), not after reconnect attempts made inside `try_recv`.
+    listener.eager_reconnect(false);
+    listener.listen(CHANNEL).await?;
+    Ok(listener)
+}
+
+struct DarkOnDrop(Weak<AccountCache>);
+
+impl Drop for DarkOnDrop {
+    fn drop(&mut self) {
+        if let Some(cache) = self.0.upgrade() {
+            cache.set_live(false);
+        }
+    }
+}
+
+/// Sends a heartbeat every [`HEARTBEAT_EVERY`], and at once when `listening` is signalled. Through sqlx's pool
+/// directly: it is housekeeping, not a statement of a request (`acegate_db_statements_total` does not count it).
+async fn send_heartbeats(pool: PgPool, listening: Arc<Notify>) {
+    loop {
+        let sent = sqlx::query(SEND_HEARTBEAT)
+            .bind(CHANNEL)
+            .bind(HEARTBEAT)
+            .execute(&pool)
+            .await;
+        if let Err(err) = sent {
+            tracing::warn!(error = %err, "cannot send an account cache heartbeat");
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(HEARTBEAT_EVERY) => {}
+            _ = listening.notified() => {}
+        }
     }
 }
 
@@ -263,11 +362,20 @@ mod tests {
         assert!(state(false, Some(10)).principal_for(&token(11)).is_some());
     }
 
-    #[test]
-    fn nothing_is_kept_or_served_while_changes_are_not_heard() {
+    /// A cache whose listener is up and has just heard a heartbeat.
+    fn hearing() -> AccountCache {
         let cache = AccountCache::new();
-        assert!(cache.ticket().is_none());
         cache.set_live(true);
+        cache.on_notification(HEARTBEAT);
+        cache
+    }
+
+    #[test]
+    fn nothing_is_kept_or_served_until_a_heartbeat_is_heard() {
+        let cache = AccountCache::new();
+        cache.set_live(true);
+        assert!(cache.ticket().is_none(), "listening, but no heartbeat yet");
+        cache.on_notification(HEARTBEAT);
         let ticket = cache.ticket().unwrap();
         cache.store(ticket, 7, state(false, None));
         assert_eq!(cache.get(7), Some(state(false, None)));
@@ -275,13 +383,35 @@ mod tests {
         assert_eq!(cache.get(7), None);
         assert!(cache.ticket().is_none());
         cache.set_live(true);
+        cache.on_notification(HEARTBEAT);
         assert_eq!(cache.get(7), None, "what was kept before the gap is gone");
     }
 
     #[test]
+    fn without_a_recent_heartbeat_nothing_is_served_and_a_late_one_starts_empty() {
+        let cache = hearing();
+        let ticket = cache.ticket().unwrap();
+        cache.store(ticket, 7, state(false, None));
+        let heard = cache.heard_at_ms.load(Ordering::Acquire);
+        let window = HEARD_WITHIN.as_millis() as u64;
+        assert!(cache.hearing_at(heard + window));
+        assert!(!cache.hearing_at(heard + window + 1));
+        cache.heard(heard + window + 1);
+        assert_eq!(
+            cache.len(),
+            0,
+            "a change may have been missed during the gap"
+        );
+        cache.heard(heard + window + 2);
+        let ticket = cache.ticket().unwrap();
+        cache.store(ticket, 7, state(false, None));
+        cache.heard(heard + window + 3);
+        assert_eq!(cache.len(), 1, "heartbeats in time keep what is kept");
+    }
+
+    #[test]
     fn a_row_read_before_a_change_is_not_kept() {
-        let cache = AccountCache::new();
-        cache.set_live(true);
+        let cache = hearing();
         let before_change = cache.ticket().unwrap();
         cache.forget(7);
         cache.store(before_change, 7, state(false, None));
@@ -293,8 +423,7 @@ mod tests {
 
     #[test]
     fn a_notification_forgets_its_account_or_everything() {
-        let cache = AccountCache::new();
-        cache.set_live(true);
+        let cache = hearing();
         for id in [7, 8] {
             let ticket = cache.ticket().unwrap();
             cache.store(ticket, id, state(false, None));

@@ -115,8 +115,10 @@ pub async fn rotate(
         }
         .update(&tx.txn)
         .await?;
-        tx.commit().await?;
+        let committed = tx.commit().await;
+        // Even when the outcome is unknown (the reply to COMMIT lost): forgetting is always safe.
         accounts.forget(stored.user_id);
+        committed?;
         tracing::warn!(
             user_id = stored.user_id,
             "refresh token reused: family revoked"
@@ -191,8 +193,10 @@ pub async fn logout(caller: &Caller) -> AppResult<()> {
         None,
     )
     .await?;
-    tx.commit().await?;
+    let committed = tx.commit().await;
+    // Even when the outcome is unknown (the reply to COMMIT lost): forgetting is always safe.
     caller.accounts.forget(caller.principal.user_id);
+    committed?;
     Ok(())
 }
 

@@ -273,8 +273,10 @@ pub async fn update(caller: &Caller, id: i64, changes: UserChanges) -> AppResult
         Some(snapshot(&updated)),
     )
     .await?;
-    tx.commit().await?;
+    let committed = tx.commit().await;
+    // Even when the outcome is unknown (the reply to COMMIT lost): forgetting is always safe.
     caller.accounts.forget(id);
+    committed?;
     Ok(updated)
 }
 
@@ -344,7 +346,9 @@ async fn set_password(
         None,
     )
     .await?;
-    tx.commit().await?;
+    let committed = tx.commit().await;
+    // Even when the outcome is unknown (the reply to COMMIT lost): forgetting is always safe.
     caller.accounts.forget(id);
+    committed?;
     Ok(updated)
 }

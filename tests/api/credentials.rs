@@ -199,6 +199,89 @@ async fn an_account_change_reaches_every_replica_whoever_makes_it() {
     }
 }
 
+/// Whether `app` runs on PostgreSQL, where accounts are kept in memory.
+fn on_postgres(app: &TestApp) -> bool {
+    app.db().get_database_backend() == sea_orm::DbBackend::Postgres
+}
+
+const DISABLE_TRIGGER: &str = "ALTER TABLE users DISABLE TRIGGER users_notify_account_change";
+
+#[tokio::test]
+async fn a_change_made_through_a_server_is_forgotten_by_it_before_it_answers() {
+    let app = TestApp::spawn().await;
+    if !on_postgres(&app) {
+        return; // SQLite keeps no account: every request reads it (the tests above).
+    }
+    app.keeps_accounts().await;
+    let (logged_out, _) = session(&app, REVIEWER).await;
+    let (disabled, _) = session(&app, PARTNER_SELECT).await;
+    let (reset, _) = session(&app, ANALYST).await;
+    let (reused, first_refresh) = session(&app, FOUNDER).await;
+    for token in [&logged_out, &disabled, &reset, &reused] {
+        assert!(viewer_ok(&app, Some(token)).await, "kept from here on");
+    }
+    // From here no notification arrives (the cache keeps trusting what it holds until its heartbeats stop, 15 s):
+    // only the server's own forgetting can end these tokens.
+    sql(&app, DISABLE_TRIGGER).await;
+
+    app.graphql(Some(&logged_out), "mutation { logout }", json!({}))
+        .await;
+    assert!(!viewer_ok(&app, Some(&logged_out)).await, "logout");
+
+    let id = user_id_of(&app, PARTNER_SELECT).await;
+    update_user(&app, json!({ "id": id, "disabled": true })).await;
+    assert!(!viewer_ok(&app, Some(&disabled)).await, "disabled");
+
+    let id = user_id_of(&app, ANALYST).await;
+    let admin = app.token_for(ADMIN).await;
+    let response = app
+        .graphql(
+            Some(&admin),
+            "mutation($i: ResetPasswordInput!) { resetPassword(input: $i) { userErrors { code } } }",
+            json!({ "i": { "id": id, "newPassword": "a-brand-new-password" } }),
+        )
+        .await;
+    assert_eq!(
+        response["data"]["resetPassword"]["userErrors"],
+        json!([]),
+        "{response}"
+    );
+    assert!(!viewer_ok(&app, Some(&reset)).await, "password reset");
+
+    // The founder's refresh token is used twice: theft, and the whole sign-in ends.
+    refresh(&app, &first_refresh).await;
+    refresh(&app, &first_refresh).await;
+    assert!(
+        !viewer_ok(&app, Some(&reused)).await,
+        "refresh token reused"
+    );
+}
+
+#[tokio::test]
+async fn without_the_trigger_no_account_is_kept_and_every_request_reads_its_account() {
+    let url = fresh_durable_database().await;
+    let migrated = TestApp::spawn_on(&url, &[]).await;
+    if !on_postgres(&migrated) {
+        return;
+    }
+    sql(&migrated, DISABLE_TRIGGER).await;
+    let app = TestApp::spawn_on(&url, &[]).await;
+    let token = app.login(PARTNER_SELECT).await;
+    // The listener connects and asks for a heartbeat at once; none is sent while the trigger is disabled.
+    tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+    assert!(!app.state.accounts.is_live());
+    for _ in 0..2 {
+        let before = app.statements();
+        assert!(viewer_ok(&app, Some(&token)).await);
+        assert_eq!(app.statements() - before, 2, "the account, then `viewer`");
+    }
+    sql(&app, &format!("UPDATE users SET disabled_at = CURRENT_TIMESTAMP WHERE email_normalized = '{PARTNER_SELECT}'")).await;
+    assert!(
+        !viewer_ok(&app, Some(&token)).await,
+        "an unannounced change counts at once"
+    );
+}
+
 /// A user's global ID, read directly (the user may be unable to sign in).
 async fn user_id_of(app: &TestApp, email: &str) -> Value {
     let sql = format!("SELECT id FROM users WHERE email_normalized = '{email}'");
