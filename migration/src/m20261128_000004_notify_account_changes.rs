@@ -27,10 +27,15 @@ END
 $$;
 CREATE TRIGGER "users_notify_account_change"
   AFTER INSERT OR DELETE
-     OR UPDATE OF "role", "partner_id", "vc_firm_id", "customer_id", "disabled_at", "tokens_valid_after" ON "users"
+     OR UPDATE OF "id", "role", "partner_id", "vc_firm_id", "customer_id", "disabled_at", "tokens_valid_after"
+  ON "users"
   FOR EACH ROW EXECUTE FUNCTION "acegate_notify_account_change"();
 CREATE TRIGGER "users_notify_account_truncate" AFTER TRUNCATE ON "users"
   FOR EACH STATEMENT EXECUTE FUNCTION "acegate_notify_account_change"();
+-- Fired in replication-role sessions too (logical replication apply, some bulk loaders), which skip ordinary
+-- triggers; the servers trust their caches only while both triggers are enabled this way.
+ALTER TABLE "users" ENABLE ALWAYS TRIGGER "users_notify_account_change";
+ALTER TABLE "users" ENABLE ALWAYS TRIGGER "users_notify_account_truncate";
 "#;
 
 const DOWN: &str = r#"

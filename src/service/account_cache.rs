@@ -9,11 +9,14 @@
 //! the change's response is out.
 //!
 //! Proof that changes are heard is a heartbeat: every few seconds each replica sends a notification on the same
-//! channel, and only while the trigger exists and is enabled. A listening connection that silently stopped
-//! delivering (a dropped NAT mapping, a half-open socket after a failover, a pooler that swallows `NOTIFY`) or a
-//! trigger that was dropped or disabled stops the heartbeats, and a few seconds later the cache serves nothing and
-//! reads every account again; when heartbeats resume it starts empty. While nothing is heard, and always on SQLite
-//! (no `NOTIFY`; another process, such as a second server on the same file, could change a row unseen), every request
+//! channel, only while both triggers are enabled for every session (`ENABLE ALWAYS`, so that replication-role
+//! sessions fire them too), carrying a fingerprint of the triggers and their function (catalog row versions). A
+//! listening connection that silently stopped delivering (a dropped NAT mapping, a half-open socket after a
+//! failover, a pooler that swallows `NOTIFY`) or a trigger that was dropped or disabled stops the heartbeats, and a
+//! few seconds later the cache serves nothing and reads every account again; when heartbeats resume it starts empty.
+//! A trigger disabled and enabled again between two heartbeats (even inside one transaction) changes the
+//! fingerprint, and the next heartbeat empties the cache too. While nothing is heard, and always on SQLite (no
+//! `NOTIFY`; another process, such as a second server on the same file, could change a row unseen), every request
 //! reads its account.
 //!
 //! A lookup that raced a change must not store the row it read before the change: each entry is stored under the
@@ -38,23 +41,32 @@ use tokio::sync::Notify;
 
 use crate::auth::{Principal, token::VerifiedToken};
 
-/// The channel of the `users` trigger. The payload is a user id, [`HEARTBEAT`], or anything else for "forget
+/// The channel of the `users` trigger. The payload is a user id, a heartbeat, or anything else for "forget
 /// everything".
 pub const CHANNEL: &str = "acegate_account_changes";
-/// The payload of a heartbeat.
-const HEARTBEAT: &str = "heartbeat";
+/// A heartbeat's payload: this prefix, then the triggers' fingerprint.
+const HEARTBEAT: &str = "heartbeat:";
 /// How often each replica sends a heartbeat.
 const HEARTBEAT_EVERY: Duration = Duration::from_secs(5);
 /// How long after the last heartbeat heard the cache is still trusted: three heartbeats, so that one late or lost
 /// heartbeat (a busy pool) does not empty the cache.
 const HEARD_WITHIN: Duration = Duration::from_secs(15);
-/// Sends a heartbeat only while the trigger exists and is enabled (`tgenabled` 'D' is disabled).
-const SEND_HEARTBEAT: &str = "SELECT pg_notify($1, $2) FROM pg_trigger \
-     WHERE tgrelid = 'users'::regclass AND tgname = 'users_notify_account_change' AND tgenabled <> 'D'";
+/// With no notification at all for this long the listening connection is presumed dead (heartbeats come every 5 s)
+/// and is replaced.
+const SILENT_AT_MOST: Duration = Duration::from_secs(30);
 /// Accounts kept; the least recently used go first. An entry is a few dozen bytes.
 const CAPACITY: usize = 10_000;
 /// Pause before listening again after the connection failed.
 const RECONNECT_AFTER: Duration = Duration::from_secs(1);
+/// Sends a heartbeat only while both triggers are enabled for every session; its payload fingerprints them and
+/// their function by catalog row (oid and xmin), so that any drop, re-creation, disabling or re-enabling shows.
+const SEND_HEARTBEAT: &str = "\
+    SELECT pg_notify($1, $2 || string_agg(t.oid::text || '.' || t.xmin::text || '.' || p.oid::text || '.' \
+        || p.xmin::text, ',' ORDER BY t.tgname)) \
+    FROM pg_trigger t JOIN pg_proc p ON p.oid = t.tgfoid \
+    WHERE t.tgrelid = 'users'::regclass AND t.tgenabled = 'A' \
+      AND t.tgname IN ('users_notify_account_change', 'users_notify_account_truncate') \
+    HAVING count(*) = 2";
 
 /// The columns of an account row that decide whether one of its access tokens is honoured, and as whom.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -100,6 +112,8 @@ pub struct AccountCache {
     live: AtomicBool,
     /// When the last heartbeat was heard, in milliseconds since `started` (0: never).
     heard_at_ms: AtomicU64,
+    /// The triggers' fingerprint carried by the last heartbeat.
+    fingerprint: Mutex<String>,
     started: Instant,
     tasks: Mutex<Vec<tokio::task::JoinHandle<()>>>,
 }
@@ -119,6 +133,7 @@ impl AccountCache {
             }),
             live: AtomicBool::new(false),
             heard_at_ms: AtomicU64::new(0),
+            fingerprint: Mutex::new(String::new()),
             started: Instant::now(),
             tasks: Mutex::new(Vec::new()),
         }
@@ -204,14 +219,14 @@ impl AccountCache {
     fn set_live(&self, live: bool) {
         // Whatever was kept before may have missed a change made while nobody listened; and only a heartbeat heard
         // on this connection proves that it delivers.
-        self.forget_all();
-        self.heard_at_ms.store(0, Ordering::Release);
         self.live.store(live, Ordering::Release);
+        self.heard_at_ms.store(0, Ordering::Release);
+        self.forget_all();
     }
 
     fn on_notification(&self, payload: &str) {
-        if payload == HEARTBEAT {
-            self.heard(self.now_ms());
+        if let Some(fingerprint) = payload.strip_prefix(HEARTBEAT) {
+            self.heard(self.now_ms(), fingerprint);
         } else if let Ok(user_id) = payload.parse::<i64>() {
             self.forget(user_id);
         } else {
@@ -219,12 +234,29 @@ impl AccountCache {
         }
     }
 
-    fn heard(&self, now_ms: u64) {
-        if !self.hearing_at(now_ms) {
-            // After a gap, changes may have been missed: start empty.
+    fn heard(&self, now_ms: u64, fingerprint: &str) {
+        let mut last = lock(&self.fingerprint);
+        if !self.hearing_at(now_ms) || *last != fingerprint {
+            // After a gap, or with the triggers changed in between (disabled for a while, re-created), changes may
+            // have been missed: start empty.
             self.forget_all();
+            fingerprint.clone_into(&mut last);
         }
         self.heard_at_ms.store(now_ms, Ordering::Release);
+    }
+
+    /// A guard that forgets `user_id` when dropped: created before a change's commit, it forgets after the commit
+    /// returns, whatever it returned, and also when the request is cancelled while waiting for it.
+    pub fn forget_when_done(self: &Arc<Self>, user_id: i64) -> ForgetOnDrop {
+        ForgetOnDrop {
+            cache: self.clone(),
+            user_id,
+        }
+    }
+
+    /// Whether the listening connection is up (a heartbeat may not have been heard yet).
+    pub fn is_listening(&self) -> bool {
+        self.live.load(Ordering::Acquire)
     }
 
     #[cfg(test)]
@@ -244,6 +276,17 @@ impl Drop for AccountCache {
         for task in lock(&self.tasks).drain(..) {
             task.abort();
         }
+    }
+}
+
+pub struct ForgetOnDrop {
+    cache: Arc<AccountCache>,
+    user_id: i64,
+}
+
+impl Drop for ForgetOnDrop {
+    fn drop(&mut self) {
+        self.cache.forget(self.user_id);
     }
 }
 
@@ -270,13 +313,16 @@ async fn listen(cache: Weak<AccountCache>, url: String, listening: Arc<Notify>) 
                 // `try_recv` answers `None` when the connection was lost (`recv` would reconnect silently and hide
                 // the notifications missed meanwhile).
                 let lost = loop {
-                    match listener.try_recv().await {
-                        Ok(Some(notification)) => match cache.upgrade() {
+                    match tokio::time::timeout(SILENT_AT_MOST, listener.try_recv()).await {
+                        Ok(Ok(Some(notification))) => match cache.upgrade() {
                             Some(cache) => cache.on_notification(notification.payload()),
                             None => return,
                         },
-                        Ok(None) => break "connection lost".to_owned(),
-                        Err(err) => break err.to_string(),
+                        Ok(Ok(None)) => break "connection lost".to_owned(),
+                        Ok(Err(err)) => break err.to_string(),
+                        Err(_) => {
+                            break "no notification, not even a heartbeat, for 30 s".to_owned();
+                        }
                     }
                 };
                 let Some(dark) = cache.upgrade() else { return };
@@ -315,14 +361,29 @@ impl Drop for DarkOnDrop {
 /// Sends a heartbeat every [`HEARTBEAT_EVERY`], and at once when `listening` is signalled. Through sqlx's pool
 /// directly: it is housekeeping, not a statement of a request (`acegate_db_statements_total` does not count it).
 async fn send_heartbeats(pool: PgPool, listening: Arc<Notify>) {
+    let mut sending = true;
     loop {
-        let sent = sqlx::query(SEND_HEARTBEAT)
+        match sqlx::query(SEND_HEARTBEAT)
             .bind(CHANNEL)
             .bind(HEARTBEAT)
             .execute(&pool)
-            .await;
-        if let Err(err) = sent {
-            tracing::warn!(error = %err, "cannot send an account cache heartbeat");
+            .await
+        {
+            Ok(done) => {
+                let triggers_enabled = done.rows_affected() == 1;
+                if triggers_enabled != sending {
+                    if triggers_enabled {
+                        tracing::info!("account change triggers enabled: accounts are kept again");
+                    } else {
+                        tracing::error!(
+                            "account change triggers missing or not ENABLE ALWAYS: every request reads its account"
+                        );
+                    }
+                    sending = triggers_enabled;
+                }
+            }
+            Err(sqlx::Error::PoolClosed) => return,
+            Err(err) => tracing::warn!(error = %err, "cannot send an account cache heartbeat"),
         }
         tokio::select! {
             _ = tokio::time::sleep(HEARTBEAT_EVERY) => {}
@@ -362,11 +423,13 @@ mod tests {
         assert!(state(false, Some(10)).principal_for(&token(11)).is_some());
     }
 
+    const FINGERPRINT: &str = "1.1.1.1,2.2.1.1";
+
     /// A cache whose listener is up and has just heard a heartbeat.
     fn hearing() -> AccountCache {
         let cache = AccountCache::new();
         cache.set_live(true);
-        cache.on_notification(HEARTBEAT);
+        cache.on_notification(&format!("{HEARTBEAT}{FINGERPRINT}"));
         cache
     }
 
@@ -375,7 +438,7 @@ mod tests {
         let cache = AccountCache::new();
         cache.set_live(true);
         assert!(cache.ticket().is_none(), "listening, but no heartbeat yet");
-        cache.on_notification(HEARTBEAT);
+        cache.on_notification(&format!("{HEARTBEAT}{FINGERPRINT}"));
         let ticket = cache.ticket().unwrap();
         cache.store(ticket, 7, state(false, None));
         assert_eq!(cache.get(7), Some(state(false, None)));
@@ -383,7 +446,7 @@ mod tests {
         assert_eq!(cache.get(7), None);
         assert!(cache.ticket().is_none());
         cache.set_live(true);
-        cache.on_notification(HEARTBEAT);
+        cache.on_notification(&format!("{HEARTBEAT}{FINGERPRINT}"));
         assert_eq!(cache.get(7), None, "what was kept before the gap is gone");
     }
 
@@ -396,17 +459,24 @@ mod tests {
         let window = HEARD_WITHIN.as_millis() as u64;
         assert!(cache.hearing_at(heard + window));
         assert!(!cache.hearing_at(heard + window + 1));
-        cache.heard(heard + window + 1);
+        let fingerprint = FINGERPRINT;
+        cache.heard(heard + window + 1, fingerprint);
         assert_eq!(
             cache.len(),
             0,
             "a change may have been missed during the gap"
         );
-        cache.heard(heard + window + 2);
+        cache.heard(heard + window + 2, fingerprint);
         let ticket = cache.ticket().unwrap();
         cache.store(ticket, 7, state(false, None));
-        cache.heard(heard + window + 3);
+        cache.heard(heard + window + 3, fingerprint);
         assert_eq!(cache.len(), 1, "heartbeats in time keep what is kept");
+        cache.heard(heard + window + 4, "1.9.1.1,2.2.1.1");
+        assert_eq!(
+            cache.len(),
+            0,
+            "a trigger changed between heartbeats (disabled for a while)"
+        );
     }
 
     #[test]

@@ -2,6 +2,8 @@
 //! machine clients (shown once, stored as a hash). Revocations live in the database, so they survive restarts and
 //! hold across replicas.
 
+use std::sync::Arc;
+
 use chrono::{DateTime, Utc};
 use entity::{api_key, refresh_token, user};
 use sea_orm::{
@@ -80,7 +82,7 @@ async fn revoke_family(
 pub async fn rotate(
     db: &DatabaseConnection,
     tokens: &TokenService,
-    accounts: &AccountCache,
+    accounts: &Arc<AccountCache>,
     presented: &str,
 ) -> AppResult<Rotated> {
     let now = crate::time::now();
@@ -115,10 +117,9 @@ pub async fn rotate(
         }
         .update(&tx.txn)
         .await?;
-        let committed = tx.commit().await;
-        // Even when the outcome is unknown (the reply to COMMIT lost): forgetting is always safe.
-        accounts.forget(stored.user_id);
-        committed?;
+        let forget = accounts.forget_when_done(stored.user_id);
+        tx.commit().await?;
+        drop(forget);
         tracing::warn!(
             user_id = stored.user_id,
             "refresh token reused: family revoked"
@@ -193,10 +194,8 @@ pub async fn logout(caller: &Caller) -> AppResult<()> {
         None,
     )
     .await?;
-    let committed = tx.commit().await;
-    // Even when the outcome is unknown (the reply to COMMIT lost): forgetting is always safe.
-    caller.accounts.forget(caller.principal.user_id);
-    committed?;
+    let _forget = caller.accounts.forget_when_done(caller.principal.user_id);
+    tx.commit().await?;
     Ok(())
 }
 

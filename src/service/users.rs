@@ -273,10 +273,8 @@ pub async fn update(caller: &Caller, id: i64, changes: UserChanges) -> AppResult
         Some(snapshot(&updated)),
     )
     .await?;
-    let committed = tx.commit().await;
-    // Even when the outcome is unknown (the reply to COMMIT lost): forgetting is always safe.
-    caller.accounts.forget(id);
-    committed?;
+    let _forget = caller.accounts.forget_when_done(id);
+    tx.commit().await?;
     Ok(updated)
 }
 
@@ -346,9 +344,7 @@ async fn set_password(
         None,
     )
     .await?;
-    let committed = tx.commit().await;
-    // Even when the outcome is unknown (the reply to COMMIT lost): forgetting is always safe.
-    caller.accounts.forget(id);
-    committed?;
+    let _forget = caller.accounts.forget_when_done(id);
+    tx.commit().await?;
     Ok(updated)
 }

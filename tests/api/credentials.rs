@@ -227,10 +227,18 @@ async fn a_change_made_through_a_server_is_forgotten_by_it_before_it_answers() {
     app.graphql(Some(&logged_out), "mutation { logout }", json!({}))
         .await;
     assert!(!viewer_ok(&app, Some(&logged_out)).await, "logout");
+    assert!(
+        app.state.accounts.is_live(),
+        "refused by the forget, not because the cache stopped trusting itself"
+    );
 
     let id = user_id_of(&app, PARTNER_SELECT).await;
     update_user(&app, json!({ "id": id, "disabled": true })).await;
     assert!(!viewer_ok(&app, Some(&disabled)).await, "disabled");
+    assert!(
+        app.state.accounts.is_live(),
+        "refused by the forget, not because the cache stopped trusting itself"
+    );
 
     let id = user_id_of(&app, ANALYST).await;
     let admin = app.token_for(ADMIN).await;
@@ -247,6 +255,10 @@ async fn a_change_made_through_a_server_is_forgotten_by_it_before_it_answers() {
         "{response}"
     );
     assert!(!viewer_ok(&app, Some(&reset)).await, "password reset");
+    assert!(
+        app.state.accounts.is_live(),
+        "refused by the forget, not because the cache stopped trusting itself"
+    );
 
     // The founder's refresh token is used twice: theft, and the whole sign-in ends.
     refresh(&app, &first_refresh).await;
@@ -254,6 +266,10 @@ async fn a_change_made_through_a_server_is_forgotten_by_it_before_it_answers() {
     assert!(
         !viewer_ok(&app, Some(&reused)).await,
         "refresh token reused"
+    );
+    assert!(
+        app.state.accounts.is_live(),
+        "refused by the forget, not because the cache stopped trusting itself"
     );
 }
 
@@ -267,8 +283,9 @@ async fn without_the_trigger_no_account_is_kept_and_every_request_reads_its_acco
     sql(&migrated, DISABLE_TRIGGER).await;
     let app = TestApp::spawn_on(&url, &[]).await;
     let token = app.login(PARTNER_SELECT).await;
-    // The listener connects and asks for a heartbeat at once; none is sent while the trigger is disabled.
-    tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+    // Once the listener is connected it asks for a heartbeat at once; none is sent while the trigger is disabled.
+    assert!(eventually(async || app.state.accounts.is_listening()).await);
+    tokio::time::sleep(std::time::Duration::from_secs(1)).await;
     assert!(!app.state.accounts.is_live());
     for _ in 0..2 {
         let before = app.statements();
@@ -280,6 +297,41 @@ async fn without_the_trigger_no_account_is_kept_and_every_request_reads_its_acco
         !viewer_ok(&app, Some(&token)).await,
         "an unannounced change counts at once"
     );
+}
+
+#[tokio::test]
+async fn a_change_made_while_the_trigger_was_briefly_disabled_still_reaches_every_replica() {
+    let url = fresh_durable_database().await;
+    let (a, b) = (
+        TestApp::spawn_on(&url, &[]).await,
+        TestApp::spawn_on(&url, &[]).await,
+    );
+    if !on_postgres(&a) {
+        return;
+    }
+    b.keeps_accounts().await;
+    let (access, _) = session(&a, PARTNER_SELECT).await;
+    assert!(viewer_ok(&b, Some(&access)).await, "kept by b from here on");
+    // No notification for this change, and the trigger is enabled again before any heartbeat could miss it: only
+    // the triggers' changed fingerprint in the next heartbeat tells b to start over.
+    a.db()
+        .execute_unprepared(&format!(
+            "BEGIN; {DISABLE_TRIGGER}; \
+             UPDATE users SET disabled_at = CURRENT_TIMESTAMP WHERE email_normalized = '{PARTNER_SELECT}'; \
+             ALTER TABLE users ENABLE ALWAYS TRIGGER users_notify_account_change; COMMIT"
+        ))
+        .await
+        .unwrap();
+    let mut refused = false;
+    for _ in 0..500 {
+        if !viewer_ok(&b, Some(&access)).await {
+            refused = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    assert!(refused, "refused within 10 s (the next heartbeat)");
+    assert!(b.keeps_accounts().await, "and accounts are kept again");
 }
 
 /// A user's global ID, read directly (the user may be unable to sign in).
