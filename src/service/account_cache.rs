@@ -13,7 +13,7 @@
 //! sessions fire them too), carrying a fingerprint of the triggers and their function (catalog row versions). A
 //! listening connection that silently stopped delivering (a dropped NAT mapping, a half-open socket after a
 //! failover, a pooler that swallows `NOTIFY`) or a trigger that was dropped or disabled stops the heartbeats, and a
-//! few seconds later the cache serves nothing and reads every account again; when heartbeats resume it starts empty.
+//! within 15 s the cache serves nothing and reads every account again; when heartbeats resume it starts empty.
 //! A trigger disabled and enabled again between two heartbeats (even inside one transaction) changes the
 //! fingerprint, and the next heartbeat empties the cache too. While nothing is heard, and always on SQLite (no
 //! `NOTIFY`; another process, such as a second server on the same file, could change a row unseen), every request
@@ -43,7 +43,7 @@ use crate::auth::{Principal, token::VerifiedToken};
 
 /// The channel of the `users` trigger. The payload is a user id, a heartbeat, or anything else for "forget
 /// everything".
-pub const CHANNEL: &str = "acegate_account_changes";
+const CHANNEL: &str = "acegate_account_changes";
 /// A heartbeat's payload: this prefix, then the triggers' fingerprint.
 const HEARTBEAT: &str = "heartbeat:";
 /// How often each replica sends a heartbeat.
@@ -109,7 +109,7 @@ pub struct Ticket(u64);
 pub struct AccountCache {
     inner: Mutex<Inner>,
     /// Whether the listening connection is up.
-    live: AtomicBool,
+    listening: AtomicBool,
     /// When the last heartbeat was heard, in milliseconds since `started` (0: never).
     heard_at_ms: AtomicU64,
     /// The triggers' fingerprint carried by the last heartbeat.
@@ -125,13 +125,13 @@ struct Inner {
 
 impl AccountCache {
     /// A cache that keeps nothing until [`AccountCache::start`] has it listen.
-    pub fn new() -> Self {
+    fn new() -> Self {
         Self {
             inner: Mutex::new(Inner {
                 entries: LruCache::new(NonZeroUsize::new(CAPACITY).expect("non-zero")),
                 generation: 0,
             }),
-            live: AtomicBool::new(false),
+            listening: AtomicBool::new(false),
             heard_at_ms: AtomicU64::new(0),
             fingerprint: Mutex::new(String::new()),
             started: Instant::now(),
@@ -164,13 +164,13 @@ impl AccountCache {
 
     /// Whether account changes are being heard, so that accounts are kept: the listening connection is up and a
     /// heartbeat arrived recently.
-    pub fn is_live(&self) -> bool {
+    pub fn is_trusted(&self) -> bool {
         self.hearing_at(self.now_ms())
     }
 
     fn hearing_at(&self, now_ms: u64) -> bool {
         let heard = self.heard_at_ms.load(Ordering::Acquire);
-        self.live.load(Ordering::Acquire)
+        self.listening.load(Ordering::Acquire)
             && heard != 0
             && now_ms.saturating_sub(heard) <= HEARD_WITHIN.as_millis() as u64
     }
@@ -181,7 +181,7 @@ impl AccountCache {
     }
 
     pub fn get(&self, user_id: i64) -> Option<AccountState> {
-        if !self.is_live() {
+        if !self.is_trusted() {
             return None;
         }
         lock(&self.inner).entries.get(&user_id).copied()
@@ -190,20 +190,20 @@ impl AccountCache {
     /// Taken before reading an account row; `None` while changes are not being heard (the row is then not kept).
     pub fn ticket(&self) -> Option<Ticket> {
         let inner = lock(&self.inner);
-        self.is_live().then_some(Ticket(inner.generation))
+        self.is_trusted().then_some(Ticket(inner.generation))
     }
 
     /// Keeps a row read under `ticket`, unless a change arrived since the ticket was taken.
     pub fn store(&self, ticket: Ticket, user_id: i64, state: AccountState) {
         let mut inner = lock(&self.inner);
-        if inner.generation == ticket.0 && self.is_live() {
+        if inner.generation == ticket.0 && self.is_trusted() {
             inner.entries.put(user_id, state);
         }
     }
 
     /// An account changed (after its commit, or when the commit's outcome is unknown): its entry goes, and lookups
     /// in flight keep what they read to themselves.
-    pub fn forget(&self, user_id: i64) {
+    fn forget(&self, user_id: i64) {
         let mut inner = lock(&self.inner);
         inner.generation += 1;
         inner.entries.pop(&user_id);
@@ -216,10 +216,10 @@ impl AccountCache {
     }
 
     /// The listening connection is up (called once `LISTEN` is in place) or gone.
-    fn set_live(&self, live: bool) {
+    fn set_listening(&self, listening: bool) {
         // Whatever was kept before may have missed a change made while nobody listened; and only a heartbeat heard
         // on this connection proves that it delivers.
-        self.live.store(live, Ordering::Release);
+        self.listening.store(listening, Ordering::Release);
         self.heard_at_ms.store(0, Ordering::Release);
         self.forget_all();
     }
@@ -256,18 +256,12 @@ impl AccountCache {
 
     /// Whether the listening connection is up (a heartbeat may not have been heard yet).
     pub fn is_listening(&self) -> bool {
-        self.live.load(Ordering::Acquire)
+        self.listening.load(Ordering::Acquire)
     }
 
     #[cfg(test)]
     fn len(&self) -> usize {
         lock(&self.inner).entries.len()
-    }
-}
-
-impl Default for AccountCache {
-    fn default() -> Self {
-        Self::new()
     }
 }
 
@@ -306,7 +300,7 @@ async fn listen(cache: Weak<AccountCache>, url: String, listening: Arc<Notify>) 
         match subscribe(&url).await {
             Ok(mut listener) => {
                 let Some(live) = cache.upgrade() else { return };
-                live.set_live(true);
+                live.set_listening(true);
                 drop(live);
                 // A heartbeat now, rather than at the next tick, so that the cache is trusted without waiting.
                 listening.notify_one();
@@ -326,7 +320,7 @@ async fn listen(cache: Weak<AccountCache>, url: String, listening: Arc<Notify>) 
                     }
                 };
                 let Some(dark) = cache.upgrade() else { return };
-                dark.set_live(false);
+                dark.set_listening(false);
                 tracing::warn!(error = %lost, "account change listener stopped; reconnecting");
             }
             Err(err) => {
@@ -353,7 +347,7 @@ struct DarkOnDrop(Weak<AccountCache>);
 impl Drop for DarkOnDrop {
     fn drop(&mut self) {
         if let Some(cache) = self.0.upgrade() {
-            cache.set_live(false);
+            cache.set_listening(false);
         }
     }
 }
@@ -428,7 +422,7 @@ mod tests {
     /// A cache whose listener is up and has just heard a heartbeat.
     fn hearing() -> AccountCache {
         let cache = AccountCache::new();
-        cache.set_live(true);
+        cache.set_listening(true);
         cache.on_notification(&format!("{HEARTBEAT}{FINGERPRINT}"));
         cache
     }
@@ -436,16 +430,16 @@ mod tests {
     #[test]
     fn nothing_is_kept_or_served_until_a_heartbeat_is_heard() {
         let cache = AccountCache::new();
-        cache.set_live(true);
+        cache.set_listening(true);
         assert!(cache.ticket().is_none(), "listening, but no heartbeat yet");
         cache.on_notification(&format!("{HEARTBEAT}{FINGERPRINT}"));
         let ticket = cache.ticket().unwrap();
         cache.store(ticket, 7, state(false, None));
         assert_eq!(cache.get(7), Some(state(false, None)));
-        cache.set_live(false);
+        cache.set_listening(false);
         assert_eq!(cache.get(7), None);
         assert!(cache.ticket().is_none());
-        cache.set_live(true);
+        cache.set_listening(true);
         cache.on_notification(&format!("{HEARTBEAT}{FINGERPRINT}"));
         assert_eq!(cache.get(7), None, "what was kept before the gap is gone");
     }

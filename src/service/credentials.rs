@@ -152,7 +152,8 @@ pub async fn rotate(
     })
 }
 
-/// Revokes every refresh token of a user and every access token issued until now.
+/// Revokes every refresh token of a user and every access token issued until now. The caller holds
+/// `AccountCache::forget_when_done` across its commit, so that this process stops honouring the tokens at once.
 pub async fn revoke_sessions(
     db: &impl ConnectionTrait,
     user_id: i64,

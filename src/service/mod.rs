@@ -44,7 +44,8 @@ pub struct Caller {
     pub events: crate::events::EventBus,
     /// The statement counters of `db`, which [`pinned::Pinned`] keeps too.
     pub db_metrics: std::sync::Arc<crate::db::DbMetrics>,
-    /// The accounts this process remembers; a change to an account made here is forgotten there after its commit.
+    /// The accounts this process keeps; a service that changes an account forgets it here once its commit returns
+    /// (`forget_when_done`).
     pub accounts: std::sync::Arc<account_cache::AccountCache>,
 }
 

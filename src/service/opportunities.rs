@@ -271,9 +271,6 @@ fn decode_parties(
     ))
 }
 
-/// An attestation the caller may see, with the VC firm that made it.
-pub type AttestationWithFirm = (funding_attestation::Model, vc_firm::Model);
-
 /// [`get_with_parties`] and the attestations of the record's customer that the caller may see (oldest first, as
 /// `vc_firms::attestations_with_firms_by_customer` reads them), in one statement: the attestations are left-joined,
 /// one row each, or one row without any.
@@ -282,7 +279,7 @@ pub async fn get_with_parties_and_attestations(
     db: &impl ConnectionTrait,
     id: i64,
     extras: Extras,
-) -> AppResult<(RecordWithParties, Vec<AttestationWithFirm>)> {
+) -> AppResult<(RecordWithParties, Vec<super::vc_firms::AttestationWithFirm>)> {
     use positional::{self as p, select as columns};
     use sea_orm::sea_query::{Alias, JoinType};
     // The record's own filer may be a VC firm too (`extras.vc_firm`): the attestations' firms get a name of their own.

@@ -178,13 +178,16 @@ fn visible_attestations_of(
         .order_by_asc(funding_attestation::Column::Id)
 }
 
+/// An attestation the caller may see, with the VC firm that made it.
+pub type AttestationWithFirm = (funding_attestation::Model, vc_firm::Model);
+
 /// [`attestations_by_customer`] with each attestation's VC firm joined in the same statement (a firm referenced by a
 /// visible attestation is visible; the foreign key guarantees it exists), for reads that show both.
 pub async fn attestations_with_firms_by_customer(
     caller: &Caller,
     db: &impl ConnectionTrait,
     customer_ids: &[i64],
-) -> AppResult<HashMap<i64, Vec<(funding_attestation::Model, vc_firm::Model)>>> {
+) -> AppResult<HashMap<i64, Vec<AttestationWithFirm>>> {
     use super::positional::{self as p, select as columns};
     let select = visible_attestations_of(caller, customer_ids)
         .select_only()

@@ -177,7 +177,7 @@ async fn a_record_by_id_answers_what_the_resolvers_answer_for_every_role() {
     }
 }
 
-/// Every record of the demo data (id and partner), after both VC firms attested each record's customer: each firm
+/// Every record of the demo data (its id, partner and customer), after both VC firms attested each record's customer: each firm
 /// then sees those records, but only its own firm's attestations of their customers (a customer attested twice by
 /// one firm simply has two of its attestations).
 async fn attested_by_both_firms(app: &TestApp) -> Vec<Value> {

@@ -28,12 +28,10 @@ use crate::{
     },
     service::{
         self, Caller,
-        opportunities::{
-            AttestationWithFirm, Extras, OpportunityFilter, OpportunityOrderField,
-            RecordWithParties,
-        },
+        opportunities::{Extras, OpportunityFilter, OpportunityOrderField, RecordWithParties},
         pagination::{PageRequest, SortDirection},
         pinned::Pinned,
+        vc_firms::AttestationWithFirm,
         workflow,
     },
 };
@@ -229,11 +227,11 @@ impl RecordPlan {
     /// One record the caller may see, rendered; `NOT_FOUND` otherwise. One statement, with the attestations when
     /// the plan shows them.
     pub async fn fetch_one(&self, caller: &Caller, id: i64) -> async_graphql::Result<Value> {
-        let db = Pinned::for_caller(caller).await?;
+        // A single statement: the pool's own checkout is as good as a held connection.
         let (row, attestations) = if self.wants_attestations() {
             let (row, attestations) = service::opportunities::get_with_parties_and_attestations(
                 caller,
-                &db,
+                &caller.db,
                 id,
                 self.extras,
             )
@@ -241,11 +239,10 @@ impl RecordPlan {
             let customer_id = row.0.customer_id;
             (row, HashMap::from([(customer_id, attestations)]))
         } else {
-            let row =
-                service::opportunities::get_with_parties(caller, &db, id, self.extras).await?;
+            let row = service::opportunities::get_with_parties(caller, &caller.db, id, self.extras)
+                .await?;
             (row, HashMap::new())
         };
-        drop(db);
         self.render(caller, &row, &attestations)
     }
 
