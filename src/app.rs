@@ -22,7 +22,7 @@ use axum::{
 use sea_orm::DatabaseConnection;
 
 use crate::{
-    auth::token::TokenService,
+    auth::{Principal, token::TokenService},
     config::{Config, Secret},
     db::{self, DbMetrics},
     demo,
@@ -41,7 +41,7 @@ use crate::{
         ops::{self as ops_routes, NotReady},
     },
     ratelimit::Limiter,
-    service::account_cache::AccountCache,
+    service::{Caller, account_cache::AccountCache},
 };
 
 /// What every request handler shares. Cloned once per request (axum's `State`), so it is one `Arc`: the token keys,
@@ -71,6 +71,20 @@ pub struct Shared {
     pub metrics_token: Option<Secret>,
     pub database_max_connections: u32,
     layer_settings: LayerSettings,
+}
+
+impl Shared {
+    /// The service-layer caller of a request authenticated as `principal`.
+    pub fn caller(&self, principal: Principal, request_id: Option<String>) -> Caller {
+        Caller {
+            db: self.db.clone(),
+            principal,
+            request_id,
+            events: self.events.clone(),
+            db_metrics: self.db_metrics.clone(),
+            accounts: self.accounts.clone(),
+        }
+    }
 }
 
 pub struct Application {

@@ -33,7 +33,8 @@ pub struct EventBus {
     _listener: Option<Arc<AbortOnDrop>>,
 }
 
-struct AbortOnDrop(tokio::task::JoinHandle<()>);
+/// A background task that ends with its owner (a listener of `NOTIFY`, here and in the account cache).
+pub(crate) struct AbortOnDrop(pub(crate) tokio::task::JoinHandle<()>);
 
 impl Drop for AbortOnDrop {
     fn drop(&mut self) {

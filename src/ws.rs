@@ -94,14 +94,7 @@ async fn serve(
         .await
         .map_err(|_| rejected())?
         .ok_or_else(rejected)?;
-        let caller = service::Caller {
-            db: init_state.db.clone(),
-            principal,
-            request_id,
-            events: init_state.events.clone(),
-            db_metrics: init_state.db_metrics.clone(),
-            accounts: init_state.accounts.clone(),
-        };
+        let caller = init_state.caller(principal, request_id);
         let mut data = Data::default();
         data.insert(Loaders::new(&caller));
         data.insert(caller);

@@ -291,14 +291,9 @@ impl Exchange<'_> {
         )
         .await?
         .ok_or(AppError::Unauthenticated)?;
-        Ok(Some(Caller {
-            db: self.state.db.clone(),
-            principal,
-            request_id: Some(self.request_id.clone()),
-            events: self.state.events.clone(),
-            db_metrics: self.state.db_metrics.clone(),
-            accounts: self.state.accounts.clone(),
-        }))
+        Ok(Some(
+            self.state.caller(principal, Some(self.request_id.clone())),
+        ))
     }
 
     /// A GraphQL request error found by the handler itself (text limits, syntax), rendered like the schema's own

@@ -25,7 +25,7 @@
 use std::{
     num::NonZeroUsize,
     sync::{
-        Arc, Mutex, MutexGuard, Weak,
+        Arc, Mutex, MutexGuard, OnceLock, Weak,
         atomic::{AtomicBool, AtomicU64, Ordering},
     },
     time::{Duration, Instant},
@@ -39,7 +39,10 @@ use sea_orm::{
 };
 use tokio::sync::Notify;
 
-use crate::auth::{Principal, token::VerifiedToken};
+use crate::{
+    auth::{Principal, token::VerifiedToken},
+    events::AbortOnDrop,
+};
 
 /// The channel of the `users` trigger. The payload is a user id, a heartbeat, or anything else for "forget
 /// everything".
@@ -115,7 +118,8 @@ pub struct AccountCache {
     /// The triggers' fingerprint carried by the last heartbeat.
     fingerprint: Mutex<String>,
     started: Instant,
-    tasks: Mutex<Vec<tokio::task::JoinHandle<()>>>,
+    /// The listener and the heartbeat sender, stopped when the cache goes.
+    tasks: OnceLock<[AbortOnDrop; 2]>,
 }
 
 struct Inner {
@@ -135,7 +139,7 @@ impl AccountCache {
             heard_at_ms: AtomicU64::new(0),
             fingerprint: Mutex::new(String::new()),
             started: Instant::now(),
-            tasks: Mutex::new(Vec::new()),
+            tasks: OnceLock::new(),
         }
     }
 
@@ -146,18 +150,19 @@ impl AccountCache {
         let cache = Arc::new(Self::new());
         if db.get_database_backend() == DbBackend::Postgres {
             let listening = Arc::new(Notify::new());
-            let tasks = vec![
-                tokio::spawn(listen(
+            let tasks = [
+                AbortOnDrop(tokio::spawn(listen(
                     Arc::downgrade(&cache),
                     url.to_owned(),
                     listening.clone(),
-                )),
-                tokio::spawn(send_heartbeats(
+                ))),
+                AbortOnDrop(tokio::spawn(send_heartbeats(
                     db.get_postgres_connection_pool().clone(),
                     listening,
-                )),
+                ))),
             ];
-            *lock(&cache.tasks) = tasks;
+            // Set once, on a cache nobody else holds yet.
+            let _ = cache.tasks.set(tasks);
         }
         cache
     }
@@ -262,14 +267,6 @@ impl AccountCache {
     #[cfg(test)]
     fn len(&self) -> usize {
         lock(&self.inner).entries.len()
-    }
-}
-
-impl Drop for AccountCache {
-    fn drop(&mut self) {
-        for task in lock(&self.tasks).drain(..) {
-            task.abort();
-        }
     }
 }
 
