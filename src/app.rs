@@ -155,7 +155,8 @@ impl Application {
                 limits: config.limits.query,
                 introspection_enabled: config.introspection,
                 gate_anonymous: !config.is_development(),
-            });
+            })
+            .extension(graphql::input_text::InputText);
         if !config.introspection {
             builder = builder.disable_introspection().disable_suggestions();
         }

@@ -66,8 +66,15 @@ pub fn funding(source: FundingSource) -> FundingPolicy {
     }
 }
 
-/// Total of a customer's unexpired grants from this path (DESIGN.md §4).
+/// Total of the unexpired grants on one AWS account from this path (DESIGN.md §4 and "Decisions added later").
 pub const CUSTOMER_CREDIT_CAP_USD: i64 = 150_000;
+
+/// The largest amount of US dollars any input may carry (a round, a spend, a line, a request): far above any real
+/// figure here, and below GraphQL's 32-bit `Int` limit, so that every amount the schema shows is an honest `Int`.
+pub const MAX_USD_AMOUNT: i64 = 1_000_000_000;
+
+/// The earliest close date of a funding round a VC firm may attest.
+pub const EARLIEST_ROUND_CLOSE: (i32, u32, u32) = (1990, 1, 1);
 
 /// Word-trigram Jaccard similarity at or above which two use cases describe the same workload.
 pub const DUPLICATE_USE_CASE_SIMILARITY: f64 = 0.6;

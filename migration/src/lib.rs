@@ -22,6 +22,7 @@ mod m20261128_000001_add_filter_indexes;
 mod m20261128_000002_add_scope_indexes;
 mod m20261128_000003_add_partner_pipeline_index;
 mod m20261128_000004_notify_account_changes;
+mod m20261204_000001_integrity_rules;
 
 pub struct Migrator;
 
@@ -36,6 +37,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000002_add_scope_indexes::Migration),
             Box::new(m20261128_000003_add_partner_pipeline_index::Migration),
             Box::new(m20261128_000004_notify_account_changes::Migration),
+            Box::new(m20261204_000001_integrity_rules::Migration),
         ]
     }
 }

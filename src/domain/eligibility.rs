@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use super::{
     similarity,
     track_record::{Scrutiny, TrackRecord},
-    values::UsdAmount,
+    values::{self, UsdAmount},
 };
 use crate::policy;
 
@@ -217,7 +217,7 @@ fn stage_name(stage: FundingStage) -> &'static str {
 pub fn evaluate(facts: &Facts<'_>) -> Report {
     let c = &facts.customer;
     let r = &facts.record;
-    let projected: i64 = r.consumption.iter().map(|(_, usd)| usd).sum();
+    let projected = values::sum_usd(r.consumption.iter().map(|(_, usd)| *usd));
     let portfolio_attestation = facts.attestations.iter().find(|a| a.portfolio_access);
     let funded_stage = matches!(
         c.funding_stage,

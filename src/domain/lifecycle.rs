@@ -68,6 +68,21 @@ pub fn available(status: S, party: Party) -> Vec<Action> {
         .collect()
 }
 
+/// Whether an approved record is closed: approved for $0 (a duplicate workload, or the credit cap reached), it has
+/// nothing to issue and no longer holds its customer's slot for the funding source.
+pub fn closed_without_award(status: S, awarded_amount_usd: Option<i64>) -> bool {
+    status == S::Approved && awarded_amount_usd == Some(0)
+}
+
+/// [`available`] for a stored record: a record closed without award offers nothing.
+pub fn available_on(status: S, awarded_amount_usd: Option<i64>, party: Party) -> Vec<Action> {
+    if closed_without_award(status, awarded_amount_usd) {
+        Vec::new()
+    } else {
+        available(status, party)
+    }
+}
+
 /// Fields of a record, for editability.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Field {

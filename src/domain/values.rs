@@ -140,24 +140,38 @@ impl Share {
     }
 }
 
-/// A whole, non-negative number of US dollars.
+/// A whole, non-negative number of US dollars, at most [`policy::MAX_USD_AMOUNT`](crate::policy::MAX_USD_AMOUNT).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct UsdAmount(i64);
 
 impl UsdAmount {
     pub fn parse(raw: i64) -> Result<Self, Invalid> {
-        if raw >= 0 {
-            Ok(Self(raw))
-        } else {
+        if raw < 0 {
             Err(invalid(
                 "NEGATIVE_AMOUNT",
                 "amounts are whole US dollars and cannot be negative",
             ))
+        } else if raw > crate::policy::MAX_USD_AMOUNT {
+            Err(invalid(
+                "AMOUNT_OUT_OF_RANGE",
+                format!(
+                    "amounts are at most {}",
+                    Self(crate::policy::MAX_USD_AMOUNT)
+                ),
+            ))
+        } else {
+            Ok(Self(raw))
         }
     }
     pub fn value(self) -> i64 {
         self.0
     }
+}
+
+/// The sum of amounts of US dollars, saturating instead of wrapping: a sum too large for `i64` (only rows stored
+/// before amounts were bounded could make one) stays the largest number, which fails every band and cap it meets.
+pub fn sum_usd(amounts: impl IntoIterator<Item = i64>) -> i64 {
+    amounts.into_iter().fold(0i64, i64::saturating_add)
 }
 
 impl fmt::Display for UsdAmount {
@@ -220,7 +234,38 @@ impl fmt::Display for Month {
     }
 }
 
-/// Checks a free-text field: trimmed, non-empty, at most `max` characters.
+/// The first character of `text` that no stored text may hold (NUL and the other C0 and C1 controls, bidirectional
+/// overrides and isolates), or `None`. Newlines and tabs pass; `\r` only before `\n`.
+pub fn refused_character(text: &str) -> Option<(usize, char)> {
+    let mut chars = text.char_indices().peekable();
+    while let Some((at, c)) = chars.next() {
+        let refused = match c {
+            '\n' | '\t' => false,
+            '\r' => chars.peek().map(|(_, next)| *next) != Some('\n'),
+            c if c.is_control() => true,
+            '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' => true,
+            _ => false,
+        };
+        if refused {
+            return Some((at, c));
+        }
+    }
+    None
+}
+
+/// The sentence that names a refused character.
+pub fn describe_refused(c: char) -> String {
+    let kind = if matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}') {
+        "a bidirectional override"
+    } else {
+        "a control character"
+    };
+    format!("text may not contain {kind} (U+{:04X})", u32::from(c))
+}
+
+/// Checks a free-text field: trimmed, non-empty, at most `max` characters, no control characters or bidirectional
+/// overrides. A short field (a name, a label: at most [`MAX_SHORT_TEXT_CHARS`](crate::policy::MAX_SHORT_TEXT_CHARS))
+/// is one line, so it refuses newlines and tabs too; a long text keeps them.
 pub fn text(raw: &str, max: usize) -> Result<String, Invalid> {
     let trimmed = raw.trim();
     if trimmed.is_empty() {
@@ -228,6 +273,15 @@ pub fn text(raw: &str, max: usize) -> Result<String, Invalid> {
     }
     if trimmed.chars().count() > max {
         return Err(invalid("TOO_LONG", format!("at most {max} characters")));
+    }
+    if let Some((_, c)) = refused_character(trimmed) {
+        return Err(invalid("INVALID_CHARACTERS", describe_refused(c)));
+    }
+    if max <= crate::policy::MAX_SHORT_TEXT_CHARS && trimmed.contains(['\n', '\r', '\t']) {
+        return Err(invalid(
+            "INVALID_CHARACTERS",
+            "this field is one line: no line breaks or tabs",
+        ));
     }
     Ok(trimmed.to_owned())
 }

@@ -5,6 +5,7 @@ pub mod connection;
 pub mod context;
 pub mod documents;
 pub mod ids;
+pub mod input_text;
 pub mod limits;
 pub mod loaders;
 pub mod mutation;

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use entity::{
     credit_grant, customer,
-    enums::{FundingSource, FundingStage},
+    enums::{FundingSource, FundingStage, OpportunityStatus},
     opportunity,
 };
 use sea_orm::{
@@ -324,6 +324,101 @@ fn audit_json(c: &customer::Model) -> serde_json::Value {
     })
 }
 
+/// The customer's records a reviewer is deciding (or has decided) on the facts as filed.
+const FACTS_FROZEN: [OpportunityStatus; 3] = [
+    OpportunityStatus::Submitted,
+    OpportunityStatus::InReview,
+    OpportunityStatus::Approved,
+];
+
+/// Refuses a change of the customer's facts while a record of it is under review, and a new AWS account ID once
+/// credits were issued to the current one. Locks the customer's records (so that a concurrent submission waits for
+/// this change, or this change sees the submission) and returns those open to edits (DRAFT, ACTION_REQUIRED), whose
+/// checklist now reads other facts.
+async fn facts_may_change(
+    txn: &impl ConnectionTrait,
+    current: &customer::Model,
+    diff: &Changes,
+) -> AppResult<Vec<opportunity::Model>> {
+    let records = opportunity::Entity::find()
+        .filter(opportunity::Column::CustomerId.eq(current.id))
+        .order_by_asc(opportunity::Column::Id)
+        .lock_exclusive()
+        .all(txn)
+        .await?;
+    let mut errors = FieldErrors::default();
+    if let Some(frozen) = records.iter().find(|r| FACTS_FROZEN.contains(&r.status)) {
+        for field in diff.fields() {
+            errors.add(
+                field,
+                "RECORD_UNDER_REVIEW",
+                format!(
+                    "record {} is {}: the reviewer decides on the customer's facts as filed; they can change once \
+                     it is decided, sent back for clarification or withdrawn",
+                    frozen.reference,
+                    frozen.status.as_str()
+                ),
+            );
+        }
+    }
+    if diff.fields().any(|f| f == "awsAccountId") {
+        let granted = credit_grant::Entity::find()
+            .filter(
+                Condition::any()
+                    .add(credit_grant::Column::CustomerId.eq(current.id))
+                    .add(credit_grant::Column::AwsAccountId.eq(current.aws_account_id.as_str())),
+            )
+            .count(txn)
+            .await?;
+        if granted > 0 {
+            errors.add(
+                "awsAccountId",
+                "ACCOUNT_HAS_GRANTS",
+                "credits were issued to this AWS account; grants are bound to it, so the account ID cannot change",
+            );
+        }
+    }
+    errors.finish()?;
+    Ok(records
+        .into_iter()
+        .filter(|r| {
+            matches!(
+                r.status,
+                OpportunityStatus::Draft | OpportunityStatus::ActionRequired
+            )
+        })
+        .collect())
+}
+
+/// Moves the version of the records whose checklist reads the changed facts, so that an edit or a resubmission
+/// made against the old facts is a `CONFLICT` and the filer reloads.
+async fn bump_open_records(
+    txn: &impl ConnectionTrait,
+    caller: &Caller,
+    records: &[opportunity::Model],
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    for record in records {
+        let mut row: opportunity::ActiveModel = record.clone().into();
+        row.version = Set(record.version + 1);
+        row.updated_at = Set(now);
+        row.update(txn).await?;
+        audit::record(
+            txn,
+            caller,
+            "opportunity.customer_changed",
+            Subject {
+                kind: "Opportunity",
+                id: record.id,
+            },
+            Some(serde_json::json!({ "version": record.version })),
+            Some(serde_json::json!({ "version": record.version + 1 })),
+        )
+        .await?;
+    }
+    Ok(())
+}
+
 /// Creates a customer. A partner's customer is owned by its firm (and so visible to it); an admin's has no owner.
 pub async fn create(caller: &Caller, input: NewCustomer) -> AppResult<customer::Model> {
     may_write(caller)?;
@@ -486,8 +581,11 @@ pub async fn update(
     if diff.is_empty() {
         return Ok(current);
     }
-    row.updated_at = Set(crate::time::now());
+    let now = crate::time::now();
+    let open_records = facts_may_change(&tx.txn, &current, &diff).await?;
+    row.updated_at = Set(now);
     let updated = row.update(&tx.txn).await.map_err(duplicate_account)?;
+    bump_open_records(&tx.txn, caller, &open_records, now).await?;
     let (before, after) = diff.into_audit();
     audit::record(
         &tx.txn,

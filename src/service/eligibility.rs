@@ -6,13 +6,14 @@ use entity::{
     enums::{AwsService, OpportunityStatus},
     funding_attestation, opportunity, partner, vc_firm,
 };
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 
 use super::track_record;
 use crate::{
     domain::eligibility::{
         self, AttestationFacts, CustomerFacts, Facts, FilerFacts, OtherRecord, RecordFacts, Report,
     },
+    domain::values::sum_usd,
     error::{AppError, AppResult},
 };
 
@@ -47,15 +48,21 @@ const COUNTED: [OpportunityStatus; 5] = [
 ];
 
 /// Credits the customer holds or has been awarded on this path, other than `record_id`'s own: unexpired grants
-/// plus approved records not yet issued.
+/// plus approved records not yet issued. Grants are bound to the AWS account: every unexpired grant on the
+/// customer's account counts, whichever customer row it was issued through.
 pub async fn committed_usd(
     db: &impl ConnectionTrait,
-    customer_id: i64,
+    customer: &customer::Model,
     record_id: i64,
     now: DateTime<Utc>,
 ) -> AppResult<i64> {
+    let customer_id = customer.id;
     let grants = credit_grant::Entity::find()
-        .filter(credit_grant::Column::CustomerId.eq(customer_id))
+        .filter(
+            Condition::any()
+                .add(credit_grant::Column::CustomerId.eq(customer_id))
+                .add(credit_grant::Column::AwsAccountId.eq(customer.aws_account_id.as_str())),
+        )
         .filter(credit_grant::Column::ExpiresAt.gt(now))
         .filter(credit_grant::Column::OpportunityId.ne(record_id))
         .all(db)
@@ -66,11 +73,9 @@ pub async fn committed_usd(
         .filter(opportunity::Column::Id.ne(record_id))
         .all(db)
         .await?;
-    Ok(grants.iter().map(|g| g.face_value_usd).sum::<i64>()
-        + approved
-            .iter()
-            .filter_map(|r| r.awarded_amount_usd)
-            .sum::<i64>())
+    Ok(sum_usd(grants.iter().map(|g| g.face_value_usd).chain(
+        approved.iter().filter_map(|r| r.awarded_amount_usd),
+    )))
 }
 
 /// Runs the checklist for a record.
@@ -161,7 +166,7 @@ pub async fn evaluate(
         })
         .collect();
 
-    let committed = committed_usd(db, customer.id, record.id, now).await?;
+    let committed = committed_usd(db, &customer, record.id, now).await?;
     let facts = Facts {
         customer: CustomerFacts {
             incorporated: customer.incorporated,

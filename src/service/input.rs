@@ -100,6 +100,11 @@ impl Changes {
         self.after.is_empty()
     }
 
+    /// The GraphQL names of the fields that changed.
+    pub fn fields(&self) -> impl Iterator<Item = &str> {
+        self.after.keys().map(String::as_str)
+    }
+
     /// The `before` and `after` of the audit event.
     pub fn into_audit(self) -> (Option<Value>, Option<Value>) {
         (

@@ -129,11 +129,18 @@ fn filtered(caller: &Caller, filter: &OpportunityFilter) -> Select<opportunity::
             Expr::expr(Func::lower(Expr::col((opportunity::Entity, column))))
                 .like(LikeExpr::new(pattern.clone()).escape('\\'))
         };
+        // The filer's reference and the workload name are content: matching them on a record the caller sees the
+        // status of only would let it probe that content one search at a time.
         condition = condition.add(
-            Condition::any()
-                .add(matches(C::Reference))
-                .add(matches(C::PartnerReference))
-                .add(matches(C::WorkloadName)),
+            Condition::any().add(matches(C::Reference)).add(
+                Condition::all()
+                    .add(scope::opportunity_content(&caller.principal))
+                    .add(
+                        Condition::any()
+                            .add(matches(C::PartnerReference))
+                            .add(matches(C::WorkloadName)),
+                    ),
+            ),
         );
     }
     opportunity::Entity::find().filter(condition)
@@ -416,6 +423,7 @@ pub async fn get_decision(caller: &Caller, id: i64) -> AppResult<review_decision
     let (decision, record) = review_decision::Entity::find_by_id(id)
         .find_also_related(opportunity::Entity)
         .filter(scope::opportunities(&caller.principal))
+        .filter(scope::opportunity_content(&caller.principal))
         .one(&caller.db)
         .await?
         .ok_or(AppError::NotFound)?;

@@ -86,12 +86,17 @@ pub async fn decide(
     // customer locked on PostgreSQL (SQLite writers are serialized already), so that two approvals for one
     // customer cannot both spend the same room under the cap.
     let tx = begin_write(&caller.db).await?;
-    if tx.txn.get_database_backend() == DbBackend::Postgres {
+    let customer = if tx.txn.get_database_backend() == DbBackend::Postgres {
         customer::Entity::find_by_id(record.customer_id)
             .lock_exclusive()
             .one(&tx.txn)
-            .await?;
+            .await?
+    } else {
+        customer::Entity::find_by_id(record.customer_id)
+            .one(&tx.txn)
+            .await?
     }
+    .ok_or_else(|| AppError::Internal(format!("record {id} has no customer")))?;
     let (to, awarded) = match decision.kind {
         DecisionKind::Approve | DecisionKind::ApproveReduced => {
             let full = award_for(record.funding_source, record.requested_amount_usd);
@@ -112,12 +117,18 @@ pub async fn decide(
                         "APPROVE_REDUCED needs the reduced amount",
                     ));
                 }
-                (_, Some(a)) if a <= 0 || a >= full => {
+                // A reduced award stays inside the funding source's range (a Portfolio award is at least $25,000).
+                (_, Some(a))
+                    if a < policy::funding(record.funding_source).min_amount_usd.max(1)
+                        || a >= full =>
+                {
                     return Err(AppError::invalid(
                         &["input", "amountUsd"],
                         "AMOUNT_OUT_OF_RANGE",
                         format!(
-                            "a reduced award is more than $0 and less than the requested {}",
+                            "a reduced {} award is at least {} and less than the requested {}",
+                            record.funding_source.as_str(),
+                            usd(policy::funding(record.funding_source).min_amount_usd.max(1)),
                             usd(full)
                         ),
                     ));
@@ -142,7 +153,7 @@ pub async fn decide(
                 }
             }
             let room = (policy::CUSTOMER_CREDIT_CAP_USD
-                - eligibility::committed_usd(&tx.txn, record.customer_id, record.id, now).await?)
+                - eligibility::committed_usd(&tx.txn, &customer, record.id, now).await?)
                 .max(0);
             if amount > room {
                 notes.push(format!(

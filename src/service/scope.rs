@@ -14,12 +14,23 @@ use sea_orm::{
 
 use crate::auth::{Actor, Principal};
 
-/// Customers a VC firm has attested (revoked attestations included: the firm keeps its history).
+/// Customers a VC firm attests now. A revoked attestation ends the view: the firm keeps its attestation rows (their
+/// history is its own), not a window onto the company.
 fn attested_by(vc_firm_id: i64) -> sea_orm::sea_query::SelectStatement {
     Query::select()
         .column(funding_attestation::Column::CustomerId)
         .from(funding_attestation::Entity)
         .and_where(funding_attestation::Column::VcFirmId.eq(vc_firm_id))
+        .and_where(funding_attestation::Column::RevokedAt.is_null())
+        .to_owned()
+}
+
+/// Customers of the records a VC firm filed itself: it keeps seeing the company its own records are for.
+fn filed_for_by_vc(vc_firm_id: i64) -> sea_orm::sea_query::SelectStatement {
+    Query::select()
+        .column(opportunity::Column::CustomerId)
+        .from(opportunity::Entity)
+        .and_where(opportunity::Column::VcFirmId.eq(vc_firm_id))
         .to_owned()
 }
 
@@ -57,8 +68,8 @@ fn partner_works_with(
     ))
 }
 
-/// Opportunity records: partners see their firm's records; VC firms the records they filed and the non-draft records
-/// of companies they attested; founders their company's non-draft records; reviewers everything but drafts.
+/// Opportunity records: partners see their firm's records; VC firms the records they filed and the status view of the
+/// non-draft records of companies they attest now ([`opportunity_content`]); founders their company's non-draft records; reviewers everything but drafts.
 pub fn opportunities(principal: &Principal) -> Condition {
     let not_draft = opportunity::Column::Status.ne(OpportunityStatus::Draft);
     match principal.actor {
@@ -80,8 +91,8 @@ pub fn opportunities(principal: &Principal) -> Condition {
     }
 }
 
-/// Customers: partners see the customers they work with (created, or filed for); VC firms the companies they
-/// attested; founders their own company; staff everyone.
+/// Customers: partners see the customers they work with (created, or filed for); VC firms the companies they attest
+/// now and those they filed records for; founders their own company; staff everyone.
 pub fn customers(principal: &Principal) -> Condition {
     match principal.actor {
         Actor::Admin | Actor::Analyst | Actor::Reviewer => Condition::all(),
@@ -92,12 +103,32 @@ pub fn customers(principal: &Principal) -> Condition {
                 (customer::Entity, customer::Column::Id),
                 false,
             )),
-        Actor::Vc { vc_firm_id } => {
-            Condition::all().add(customer::Column::Id.in_subquery(attested_by(vc_firm_id)))
-        }
+        Actor::Vc { vc_firm_id } => Condition::any()
+            .add(customer::Column::Id.in_subquery(attested_by(vc_firm_id)))
+            .add(customer::Column::Id.in_subquery(filed_for_by_vc(vc_firm_id))),
         Actor::Founder { customer_id } => {
             Condition::all().add(customer::Column::Id.eq(customer_id))
         }
+    }
+}
+
+/// Of the records a principal sees (`opportunities`), those whose content it may read: use case, scope of work,
+/// consumption, decisions, messages, eligibility. A VC firm reads the content of the records it filed itself; of
+/// the records of a company it attests it sees the status view only, since they are another filer's work.
+pub fn opportunity_content(principal: &Principal) -> Condition {
+    match principal.actor {
+        Actor::Vc { vc_firm_id } => {
+            Condition::all().add(opportunity::Column::VcFirmId.eq(vc_firm_id))
+        }
+        _ => Condition::all(),
+    }
+}
+
+/// The rule of [`opportunity_content`] for a record already loaded (and visible to the principal).
+pub fn may_read_content(principal: &Principal, record: &opportunity::Model) -> bool {
+    match principal.actor {
+        Actor::Vc { vc_firm_id } => record.vc_firm_id == Some(vc_firm_id),
+        _ => true,
     }
 }
 

@@ -28,7 +28,7 @@ use super::{
 };
 use crate::{
     auth::Actor,
-    domain::values::{AwsAccountId, text},
+    domain::values::{AwsAccountId, UsdAmount, text},
     error::{AppError, AppResult},
     policy,
 };
@@ -385,6 +385,16 @@ struct AttestationFingerprint {
 
 const ATTEST_SCOPE: &str = "attestFunding";
 
+/// A firm attests one round of a company once: the same round, amount and close date again would count the same
+/// money twice as funding evidence.
+fn duplicate_attestation() -> AppError {
+    AppError::invalid(
+        &["input"],
+        "DUPLICATE_ATTESTATION",
+        "your firm already attests this company's round with the same amount and close date",
+    )
+}
+
 /// Rounds a VC can attest: startup funding stages, not the enterprise or public-sector segments.
 fn is_startup_round(round: FundingStage) -> bool {
     !matches!(round, FundingStage::Enterprise | FundingStage::PublicSector)
@@ -417,6 +427,18 @@ pub async fn attest(
             "amountUsd",
             "NON_POSITIVE_AMOUNT",
             "the round's amount must be a positive number of US dollars",
+        );
+    } else {
+        errors.check("amountUsd", UsdAmount::parse(input.amount_usd));
+    }
+    let (year, month, day) = policy::EARLIEST_ROUND_CLOSE;
+    let earliest = NaiveDate::from_ymd_opt(year, month, day)
+        .ok_or_else(|| AppError::Internal("the earliest round close is not a date".into()))?;
+    if input.closed_on < earliest {
+        errors.add(
+            "closedOn",
+            "CLOSED_ON_OUT_OF_RANGE",
+            format!("a round attested here closed on {earliest} or later"),
         );
     }
     if input.closed_on > crate::time::now().date_naive() {
@@ -476,6 +498,19 @@ pub async fn attest(
         },
     };
 
+    let repeated = funding_attestation::Entity::find()
+        .filter(funding_attestation::Column::VcFirmId.eq(vc_firm_id))
+        .filter(funding_attestation::Column::CustomerId.eq(customer.id))
+        .filter(funding_attestation::Column::Round.eq(input.round))
+        .filter(funding_attestation::Column::AmountUsd.eq(input.amount_usd))
+        .filter(funding_attestation::Column::ClosedOn.eq(input.closed_on))
+        .filter(funding_attestation::Column::RevokedAt.is_null())
+        .count(&tx.txn)
+        .await?
+        > 0;
+    if repeated {
+        return Err(duplicate_attestation());
+    }
     let created = funding_attestation::ActiveModel {
         vc_firm_id: Set(vc_firm_id),
         customer_id: Set(customer.id),
@@ -487,7 +522,15 @@ pub async fn attest(
         ..Default::default()
     }
     .insert(&tx.txn)
-    .await?;
+    .await
+    // A concurrent twin committed between the check and the insert: the partial unique index refuses this one.
+    .map_err(|err| {
+        if super::is_unique_violation(&err) {
+            duplicate_attestation()
+        } else {
+            err.into()
+        }
+    })?;
     if let Some(claim) = claim {
         idempotency::complete(&tx.txn, claim, created.id).await?;
     }

@@ -9,7 +9,8 @@ use entity::{
     funding_attestation, opportunity,
 };
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, Set,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
+    QueryFilter, Set,
     sea_query::{Expr, ExprTrait},
 };
 use serde::Serialize;
@@ -268,15 +269,31 @@ fn check_consumption(lines: &[(AwsService, i64)], errors: &mut Vec<UserError>) {
             ),
         ));
     }
+    let mut all_valid = true;
     for (i, (_, usd)) in lines.iter().enumerate() {
-        if *usd < 0 {
+        if let Err(invalid) = values::UsdAmount::parse(*usd) {
+            all_valid = false;
             let index = i.to_string();
             errors.push(UserError::new(
                 &["input", "projectedConsumption", &index, "monthlyUsd"],
-                "NEGATIVE_AMOUNT",
-                "monthly spend cannot be negative",
+                invalid.code,
+                invalid.message,
             ));
         }
+    }
+    if all_valid
+        && values::UsdAmount::parse(values::sum_usd(lines.iter().map(|(_, usd)| *usd))).is_err()
+    {
+        errors.push(UserError::new(
+            &["input", "projectedConsumption"],
+            "AMOUNT_OUT_OF_RANGE",
+            format!(
+                "the projected monthly total is at most {}",
+                values::UsdAmount::parse(policy::MAX_USD_AMOUNT)
+                    .map(|a| a.to_string())
+                    .unwrap_or_default()
+            ),
+        ));
     }
 }
 
@@ -294,12 +311,12 @@ fn check_text(value: &str, field: &str, max: usize, errors: &mut Vec<UserError>)
     }
 }
 
-fn check_non_negative(value: i64, field: &str, errors: &mut Vec<UserError>) {
-    if value < 0 {
+fn check_usd(value: i64, field: &str, errors: &mut Vec<UserError>) {
+    if let Err(invalid) = values::UsdAmount::parse(value) {
         errors.push(UserError::new(
             &["input", field],
-            "NEGATIVE_AMOUNT",
-            "amounts cannot be negative",
+            invalid.code,
+            invalid.message,
         ));
     }
 }
@@ -446,7 +463,7 @@ pub async fn create(
         &mut errors,
     );
     check_consumption(&input.consumption, &mut errors);
-    check_non_negative(
+    check_usd(
         input.estimated_annual_deal_usd,
         "estimatedAnnualDealUsd",
         &mut errors,
@@ -655,7 +672,7 @@ pub async fn update(
         check_consumption(lines, &mut errors);
     }
     if let Some(usd) = changes.estimated_annual_deal_usd {
-        check_non_negative(usd, "estimatedAnnualDealUsd", &mut errors);
+        check_usd(usd, "estimatedAnnualDealUsd", &mut errors);
         active.estimated_annual_deal_usd = Set(usd);
     }
     if let Some(usd) = changes.requested_amount_usd {
@@ -793,6 +810,13 @@ async fn submission_errors(
         .filter(opportunity::Column::CustomerId.eq(record.customer_id))
         .filter(opportunity::Column::FundingSource.eq(record.funding_source))
         .filter(opportunity::Column::Status.is_in(lifecycle::LIVE))
+        // The same rule as the partial unique index behind it: an approval for $0 closed its record.
+        .filter(
+            Condition::any()
+                .add(opportunity::Column::Status.ne(OpportunityStatus::Approved))
+                .add(opportunity::Column::AwardedAmountUsd.is_null())
+                .add(opportunity::Column::AwardedAmountUsd.ne(0)),
+        )
         .filter(opportunity::Column::Id.ne(record.id))
         .count(&caller.db)
         .await?

@@ -15,6 +15,7 @@ mod customers;
 mod filters;
 mod health;
 mod http;
+mod integrity;
 mod limits;
 mod loaders;
 mod partners;

@@ -46,9 +46,10 @@ pub struct AttestFundingInput {
     pub aws_account_id: Option<String>,
     /// A startup stage (not ENTERPRISE or PUBLIC_SECTOR).
     pub round: FundingStage,
-    /// Greater than 0.
+    /// Greater than 0 and at most 1,000,000,000 (`AMOUNT_OUT_OF_RANGE`).
     pub amount_usd: i64,
-    /// Not in the future.
+    /// Not in the future, nor before 1990-01-01 (`CLOSED_ON_OUT_OF_RANGE`). The same round, amount and date
+    /// attested again by the same firm while the first stands is `DUPLICATE_ATTESTATION`.
     pub closed_on: Date,
     /// A retry with the same key and input returns the first attestation; another input is a `CONFLICT`.
     pub idempotency_key: Option<String>,

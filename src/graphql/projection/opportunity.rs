@@ -22,7 +22,7 @@ use crate::{
                 EngagementType, FundingSource, FundingStage, OpportunityAction, OpportunityStatus,
                 PartnerTier, SubmissionPath, VcReputation,
             },
-            opportunity::{Opportunity, OpportunityConnection},
+            opportunity::{CONTENT_FIELDS, Opportunity, OpportunityConnection},
             scalars::Date,
         },
     },
@@ -154,6 +154,15 @@ fn plain_plan<'a, M>(
 
 impl RecordPlan {
     fn new<'a>(ctx: &Context<'a>, fields: Vec<Collected<'a>>) -> Option<Self> {
+        // Content is for some viewers only: a VC firm that asks for it goes through the resolvers, which say per
+        // record whether it may read it.
+        let status_view_only = matches!(
+            crate::graphql::context::caller(ctx).ok()?.principal.actor,
+            crate::auth::Actor::Vc { .. }
+        );
+        if status_view_only && fields.iter().any(|c| CONTENT_FIELDS.contains(&c.name)) {
+            return None;
+        }
         let long_texts = fields
             .iter()
             .any(|c| matches!(c.name, "useCase" | "scopeOfWork"));
@@ -267,7 +276,7 @@ impl RecordPlan {
             RecordRelation::AvailableActions => {
                 let party = workflow::party(caller, record);
                 Ok(Value::List(
-                    lifecycle::available(record.status, party)
+                    lifecycle::available_on(record.status, record.awarded_amount_usd, party)
                         .into_iter()
                         .map(|a| value::of(OpportunityAction::from(a)))
                         .collect(),

@@ -4,7 +4,7 @@
 use async_graphql::{Context, Enum, Object, Result};
 use chrono::{DateTime, Utc};
 
-use super::track_record::Scrutiny;
+use super::{scalars::UsdTotal, track_record::Scrutiny};
 use crate::{
     graphql::context::caller,
     service::analytics::{self as service, Range},
@@ -131,8 +131,8 @@ impl ApprovalRateRow {
         self.0.approval_rate()
     }
     /// Sum of the awarded amounts of the approved records counted here.
-    async fn awarded_usd(&self) -> i64 {
-        self.0.awarded_usd
+    async fn awarded_usd(&self) -> UsdTotal {
+        UsdTotal(self.0.awarded_usd)
     }
 }
 
@@ -174,16 +174,16 @@ impl CreditMonthRow {
         &self.0.month
     }
     /// Face value of the grants issued in the month.
-    async fn issued_usd(&self) -> i64 {
-        self.0.issued_usd
+    async fn issued_usd(&self) -> UsdTotal {
+        UsdTotal(self.0.issued_usd)
     }
     /// Number of grants issued in the month.
     async fn grants(&self) -> i64 {
         self.0.grants
     }
     /// Face value of the grants that expire in the month, whenever issued.
-    async fn expiring_usd(&self) -> i64 {
-        self.0.expiring_usd
+    async fn expiring_usd(&self) -> UsdTotal {
+        UsdTotal(self.0.expiring_usd)
     }
 }
 

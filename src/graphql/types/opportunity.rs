@@ -25,13 +25,51 @@ use crate::{
         eligibility,
         opportunities::{self as service, OpportunityOrderField as Field},
         pagination::{PageRequest, SortDirection},
-        workflow,
+        scope, workflow,
     },
 };
 
 /// A partner-filed (or VC-filed) request for AWS credits for one customer, against one funding source.
 pub struct Opportunity(pub opportunity::Model);
 
+/// The fields of a record's content (`scope::opportunity_content`): a viewer with the status view only (a VC firm
+/// on the records of a company it attests but did not file for) gets `FORBIDDEN` on each. The read fast path
+/// leaves a selection with any of them to these resolvers.
+pub(crate) const CONTENT_FIELDS: &[&str] = &[
+    "partnerReference",
+    "filedBy",
+    "engagementType",
+    "workloadName",
+    "useCase",
+    "scopeOfWork",
+    "projectedConsumption",
+    "projectedMonthlyUsd",
+    "estimatedAnnualDealUsd",
+    "eligibility",
+    "decisions",
+    "messages",
+];
+
+impl Opportunity {
+    /// `FORBIDDEN` unless the viewer may read this record's content, not only its status.
+    fn content(&self, ctx: &Context<'_>) -> Result<()> {
+        if scope::may_read_content(&caller(ctx)?.principal, &self.0) {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden(
+                "a VC firm sees the status of the records of a company it attests, not their content".into(),
+            )
+            .into())
+        }
+    }
+}
+
+/// A partner-filed (or VC-filed) request for AWS credits for one customer, against one funding source.
+///
+/// A VC firm sees the records of a company it attests (while the attestation stands) as a status view: reference,
+/// status, funding source, amounts requested and awarded, dates and the filing firm. Their content (filer's
+/// reference, filing user, engagement type, workload, use case, scope of work, consumption, deal size, eligibility,
+/// decisions, messages) is `FORBIDDEN` to it; it reads the content of the records it filed itself.
 #[Object]
 impl Opportunity {
     pub async fn id(&self) -> ID {
@@ -41,9 +79,10 @@ impl Opportunity {
     async fn reference(&self) -> &str {
         &self.0.reference
     }
-    /// The filer's own CRM reference.
-    async fn partner_reference(&self) -> Option<&str> {
-        self.0.partner_reference.as_deref()
+    /// The filer's own CRM reference. Content: not in a VC firm's status view.
+    async fn partner_reference(&self, ctx: &Context<'_>) -> Result<Option<&str>> {
+        self.content(ctx)?;
+        Ok(self.0.partner_reference.as_deref())
     }
     async fn customer(&self, ctx: &Context<'_>) -> Result<Customer> {
         let id = self.0.customer_id;
@@ -82,6 +121,7 @@ impl Opportunity {
         )))
     }
     async fn filed_by(&self, ctx: &Context<'_>) -> Result<User> {
+        self.content(ctx)?;
         let id = self.0.filed_by_user_id;
         Ok(User(
             loaders(ctx)?
@@ -97,20 +137,25 @@ impl Opportunity {
     async fn funding_source(&self) -> FundingSource {
         self.0.funding_source.into()
     }
-    async fn engagement_type(&self) -> EngagementType {
-        self.0.engagement_type.into()
+    async fn engagement_type(&self, ctx: &Context<'_>) -> Result<EngagementType> {
+        self.content(ctx)?;
+        Ok(self.0.engagement_type.into())
     }
-    async fn workload_name(&self) -> &str {
-        &self.0.workload_name
+    async fn workload_name(&self, ctx: &Context<'_>) -> Result<&str> {
+        self.content(ctx)?;
+        Ok(&self.0.workload_name)
     }
-    /// The free text a reviewer reads.
-    async fn use_case(&self) -> &str {
-        &self.0.use_case
+    /// The free text a reviewer reads. Content: not in a VC firm's status view.
+    async fn use_case(&self, ctx: &Context<'_>) -> Result<&str> {
+        self.content(ctx)?;
+        Ok(&self.0.use_case)
     }
-    async fn scope_of_work(&self) -> &str {
-        &self.0.scope_of_work
+    async fn scope_of_work(&self, ctx: &Context<'_>) -> Result<&str> {
+        self.content(ctx)?;
+        Ok(&self.0.scope_of_work)
     }
     async fn projected_consumption(&self, ctx: &Context<'_>) -> Result<Vec<ConsumptionLine>> {
+        self.content(ctx)?;
         let lines = loaders(ctx)?
             .consumption_lines
             .load_one(self.0.id)
@@ -126,21 +171,26 @@ impl Opportunity {
     }
     /// Sum of the projected consumption lines.
     async fn projected_monthly_usd(&self, ctx: &Context<'_>) -> Result<i64> {
+        self.content(ctx)?;
         let lines = loaders(ctx)?
             .consumption_lines
             .load_one(self.0.id)
             .await?
             .unwrap_or_default();
-        Ok(lines.iter().map(|l| l.monthly_usd).sum())
+        Ok(crate::domain::values::sum_usd(
+            lines.iter().map(|l| l.monthly_usd),
+        ))
     }
     /// Estimated annual deal size after credits.
-    async fn estimated_annual_deal_usd(&self) -> i64 {
-        self.0.estimated_annual_deal_usd
+    async fn estimated_annual_deal_usd(&self, ctx: &Context<'_>) -> Result<i64> {
+        self.content(ctx)?;
+        Ok(self.0.estimated_annual_deal_usd)
     }
     async fn requested_amount_usd(&self) -> i64 {
         self.0.requested_amount_usd
     }
-    /// Set once the record is approved (0 when a duplicate workload was approved).
+    /// Set once the record is approved. 0 when a duplicate workload or the credit cap left nothing to award: such a
+    /// record is closed (no `ISSUE_CREDITS`) and no longer holds its customer's slot for the funding source.
     async fn awarded_amount_usd(&self) -> Option<i64> {
         self.0.awarded_amount_usd
     }
@@ -155,10 +205,12 @@ impl Opportunity {
     /// never re-implements the lifecycle.
     async fn available_actions(&self, ctx: &Context<'_>) -> Result<Vec<OpportunityAction>> {
         let party = workflow::party(caller(ctx)?, &self.0);
-        Ok(lifecycle::available(self.0.status, party)
-            .into_iter()
-            .map(Into::into)
-            .collect())
+        Ok(
+            lifecycle::available_on(self.0.status, self.0.awarded_amount_usd, party)
+                .into_iter()
+                .map(Into::into)
+                .collect(),
+        )
     }
     /// The reviewer checklist, computed now: one row per check with the reason, and a recommendation.
     /// Visible to the filer and to AWS staff: it weighs facts (track records, other records of the customer) that
@@ -192,6 +244,7 @@ impl Opportunity {
     }
     /// The review decisions, oldest first.
     async fn decisions(&self, ctx: &Context<'_>) -> Result<Vec<ReviewDecision>> {
+        self.content(ctx)?;
         let rows = loaders(ctx)?
             .decisions
             .load_one(self.0.id)
@@ -201,6 +254,7 @@ impl Opportunity {
     }
     /// The clarification thread between reviewer and filer, oldest first.
     async fn messages(&self, ctx: &Context<'_>) -> Result<Vec<ClarificationMessage>> {
+        self.content(ctx)?;
         let rows = loaders(ctx)?
             .messages
             .load_one(self.0.id)

@@ -3,7 +3,7 @@
 
 use async_graphql::{Enum, Object};
 
-use super::enums::FundingSource;
+use super::{enums::FundingSource, scalars::UsdTotal};
 use crate::{domain::track_record as domain, service::track_record as service};
 
 /// How closely a reviewer looks at a partner's next record, from its trailing close rate.
@@ -66,7 +66,7 @@ impl CloseRatePoint {
         self.0.close_rate()
     }
     /// Dollars awarded on the records approved in the month.
-    async fn awarded_usd(&self) -> i64 {
-        self.0.awarded_usd
+    async fn awarded_usd(&self) -> UsdTotal {
+        UsdTotal(self.0.awarded_usd)
     }
 }
