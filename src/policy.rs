@@ -189,6 +189,14 @@ pub const MATCH_CLOSE_RATE_WITHOUT_HISTORY: f64 = 0.0;
 /// see the exact figure).
 pub const MATCH_STRONG_CLOSE_RATE: f64 = 0.7;
 pub const MATCH_WEAK_CLOSE_RATE: f64 = 0.4;
+/// The close rate a viewer who may not see a firm's track record is scored with, in place of the firm's own: the
+/// middle of its band (strong 0.7–1, moderate 0.4–0.7, weak 0–0.4). An exact rate in the score would let a
+/// competitor subtract the public parts (region, specialties, scrutiny) and read the rate back.
+pub const MATCH_BANDED_CLOSE_RATE_STRONG: f64 = 0.85;
+pub const MATCH_BANDED_CLOSE_RATE_MODERATE: f64 = 0.55;
+pub const MATCH_BANDED_CLOSE_RATE_WEAK: f64 = 0.2;
+/// Decimals of a score shown to such a viewer (four for the others).
+pub const MATCH_BANDED_SCORE_DECIMALS: i32 = 2;
 /// Matches returned when `first` is not given.
 pub const DEFAULT_PARTNER_MATCHES: u64 = 5;
 
