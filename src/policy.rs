@@ -252,8 +252,15 @@ pub mod limits {
     pub const MAX_QUERY_NESTING: usize = 64;
     /// Whole-request deadline (`ACEGATE_REQUEST_TIMEOUT_MS`): `TIMEOUT`, and the transaction rolls back.
     pub const REQUEST_TIMEOUT_MS: u64 = 10_000;
-    /// PostgreSQL `statement_timeout` (`ACEGATE_DATABASE_STATEMENT_TIMEOUT_MS`).
+    /// PostgreSQL `statement_timeout`, SQLite's busy timeout (`ACEGATE_DATABASE_STATEMENT_TIMEOUT_MS`): a statement
+    /// cancelled by it is `TIMEOUT`.
     pub const DATABASE_STATEMENT_TIMEOUT_MS: u64 = 5_000;
+    /// Longest time a client may take to send a request's headers, and longest a kept-alive connection may sit
+    /// idle before its next request (`ACEGATE_HEADER_READ_TIMEOUT_SECONDS`): the connection is closed.
+    pub const HEADER_READ_TIMEOUT_SECONDS: u64 = 10;
+    /// Longest time a client may take to send a request's body, from the moment the handler starts reading it
+    /// (`ACEGATE_BODY_READ_TIMEOUT_SECONDS`): HTTP 408 and the connection is closed.
+    pub const BODY_READ_TIMEOUT_SECONDS: u64 = 30;
     /// GraphQL requests per signed-in principal per minute (`ACEGATE_RATE_LIMIT_PER_PRINCIPAL_PER_MINUTE`).
     pub const REQUESTS_PER_PRINCIPAL_PER_MINUTE: u32 = 600;
     /// Anonymous GraphQL requests per client IP per minute (`ACEGATE_RATE_LIMIT_PER_IP_PER_MINUTE`).
