@@ -213,6 +213,21 @@ async fn trickled_headers_are_cut_off_after_the_header_read_timeout() {
     );
     assert!(!answer.contains("200 OK"), "{answer}");
 
+    // A kept-alive connection that goes quiet after its answer is closed after the same time.
+    let mut kept = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let request = format!("GET /healthz HTTP/1.1\r\nhost: {addr}\r\n\r\n");
+    kept.write_all(request.as_bytes()).await.unwrap();
+    let started = Instant::now();
+    let answer = read_until_closed(&mut kept, Duration::from_secs(5))
+        .await
+        .expect("an idle kept-alive connection is closed");
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    assert!(
+        started.elapsed() >= Duration::from_millis(900),
+        "{:?}",
+        started.elapsed()
+    );
+
     // A silent connection is closed too, and a prompt client is unaffected.
     let mut silent = tokio::net::TcpStream::connect(addr).await.unwrap();
     let answer = read_until_closed(&mut silent, Duration::from_secs(5)).await;
