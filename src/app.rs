@@ -8,7 +8,6 @@
 
 use std::{
     future::Future,
-    net::SocketAddr,
     sync::{Arc, OnceLock},
     time::Duration,
 };
@@ -186,7 +185,17 @@ impl Application {
         let ops = self.state.ops.clone();
         let (drain, grace) = (self.config.shutdown_drain, self.config.shutdown_grace);
         let router = self.router();
-        serve_router(listener, router, ops, shutdown_signal(), drain, grace).await
+        let headers = self.config.limits.header_read_timeout;
+        serve_router(
+            listener,
+            router,
+            ops,
+            shutdown_signal(),
+            drain,
+            grace,
+            headers,
+        )
+        .await
     }
 
     /// Serves until `shutdown` completes; then readiness fails, the listener closes and in-flight requests
@@ -199,7 +208,8 @@ impl Application {
         let ops = self.state.ops.clone();
         let (drain, grace) = (self.config.shutdown_drain, self.config.shutdown_grace);
         let router = self.router();
-        serve_router(listener, router, ops, shutdown, drain, grace).await
+        let headers = self.config.limits.header_read_timeout;
+        serve_router(listener, router, ops, shutdown, drain, grace, headers).await
     }
 }
 
@@ -269,6 +279,7 @@ pub async fn run(
         &layer_settings(&config),
     );
     let (drain, grace) = (config.shutdown_drain, config.shutdown_grace);
+    let header_read_timeout = config.limits.header_read_timeout;
 
     let booting = {
         let (slot, ops) = (slot.clone(), ops.clone());
@@ -303,13 +314,23 @@ pub async fn run(
         })
     };
     let router = Router::new().fallback_service(dispatch);
-    let result = serve_router(listener, router, ops, shutdown_signal(), drain, grace).await;
+    let result = serve_router(
+        listener,
+        router,
+        ops,
+        shutdown_signal(),
+        drain,
+        grace,
+        header_read_timeout,
+    )
+    .await;
     booting.abort();
     result
 }
 
 /// Serves `router` until `shutdown`; then fails readiness for `drain`, stops accepting connections and waits up
-/// to `grace` for in-flight requests (and open subscriptions), then returns.
+/// to `grace` for in-flight requests (and open subscriptions), then returns. Headers not in within
+/// `header_read_timeout` close their connection.
 async fn serve_router(
     listener: tokio::net::TcpListener,
     router: Router,
@@ -317,6 +338,7 @@ async fn serve_router(
     shutdown: impl Future<Output = ()> + Send + 'static,
     drain: Duration,
     grace: Duration,
+    header_read_timeout: Duration,
 ) -> std::io::Result<()> {
     let stopping = Arc::new(tokio::sync::Notify::new());
     let graceful = {
@@ -332,15 +354,10 @@ async fn serve_router(
             stopping.notify_one();
         }
     };
-    let server = axum::serve(
-        listener,
-        router.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(graceful);
     tokio::select! {
-        result = std::future::IntoFuture::into_future(server) => {
+        () = http::server::serve(listener, router, header_read_timeout, graceful) => {
             tracing::info!("stopped");
-            result
+            Ok(())
         }
         _ = async {
             stopping.notified().await;

@@ -88,12 +88,17 @@ pub struct Limits {
     pub query: QueryLimits,
     pub max_body_bytes: usize,
     pub request_timeout: Duration,
-    /// PostgreSQL `statement_timeout`; SQLite has none (its busy timeout bounds lock waits).
+    /// PostgreSQL's `statement_timeout`; on SQLite, which has none, the busy timeout (how long a statement waits
+    /// for a lock), the only wait SQLite can cut short.
     pub statement_timeout: Duration,
     pub requests_per_principal_per_minute: u32,
     pub anonymous_requests_per_ip_per_minute: u32,
     pub max_headers: usize,
     pub max_header_bytes: usize,
+    /// Headers not in by then close the connection (slow-loris); also the idle limit of a kept-alive connection.
+    pub header_read_timeout: Duration,
+    /// A body not in by then is refused with 408, however steadily it trickles.
+    pub body_read_timeout: Duration,
 }
 
 #[derive(Clone, Debug)]
@@ -121,6 +126,9 @@ pub enum ConfigError {
 const DEVELOPMENT_JWT_SECRET: &str = "acegate-development-secret-do-not-use-in-production";
 /// HS256 keys shorter than the hash output are brute-forceable; 32 bytes is RFC 7518's floor.
 pub const MIN_JWT_SECRET_BYTES: usize = 32;
+/// The least estimated entropy of a production signing secret (see [`check_secret_entropy`]): the strength of a
+/// 128-bit key. A random secret of 32 base64 characters scores about 135, of 64 hex characters about 245.
+pub const MIN_JWT_SECRET_ENTROPY_BITS: f64 = 128.0;
 
 impl Config {
     /// Reads the process environment.
@@ -178,6 +186,9 @@ impl Config {
                 name: "ACEGATE_JWT_SECRET",
                 reason: "the development secret cannot be used in production".into(),
             });
+        }
+        if !development {
+            check_secret_entropy("ACEGATE_JWT_SECRET", &secret)?;
         }
 
         let parse_bool = |name: &'static str, default: bool| -> Result<bool, ConfigError> {
@@ -238,6 +249,9 @@ impl Config {
                     reason: format!("every secret must be at least {MIN_JWT_SECRET_BYTES} bytes"),
                 });
             }
+            if !development {
+                check_secret_entropy("ACEGATE_JWT_PREVIOUS_KEYS", key)?;
+            }
             previous_keys.push((kid.to_owned(), Secret::new(key)));
         }
         let database_max_connections = parse_u64(
@@ -290,6 +304,14 @@ impl Config {
                 )?,
                 max_headers: size("ACEGATE_MAX_HEADERS", p::MAX_HEADERS)?,
                 max_header_bytes: size("ACEGATE_MAX_HEADER_BYTES", p::MAX_HEADER_BYTES)?,
+                header_read_timeout: Duration::from_secs(positive(
+                    "ACEGATE_HEADER_READ_TIMEOUT_SECONDS",
+                    p::HEADER_READ_TIMEOUT_SECONDS,
+                )?),
+                body_read_timeout: Duration::from_secs(positive(
+                    "ACEGATE_BODY_READ_TIMEOUT_SECONDS",
+                    p::BODY_READ_TIMEOUT_SECONDS,
+                )?),
             }
         };
         let mut cors_origins = Vec::new();
@@ -367,6 +389,42 @@ impl Config {
     }
 }
 
+/// Refuses a signing secret whose characters carry too little entropy for an HMAC key, in production: 32 × `a` is
+/// 32 bytes long and guessable at once. The estimate is the secret's length times the Shannon entropy of its byte
+/// frequencies, which a repeated or patterned string scores low on (32 × `a`: 0 bits; `ab` × 16: 32 bits) and a
+/// random one high (48 random bytes in base64: about 350 bits). It cannot tell a random string from a long
+/// sentence, so it is a floor against mistakes, not a proof of randomness: generate secrets, never type them.
+fn check_secret_entropy(name: &'static str, secret: &str) -> Result<(), ConfigError> {
+    let estimate = estimated_entropy_bits(secret.as_bytes());
+    if estimate < MIN_JWT_SECRET_ENTROPY_BITS {
+        return Err(ConfigError::Invalid {
+            name,
+            reason: format!(
+                "looks guessable (an estimated {estimate:.0} bits of entropy; at least {MIN_JWT_SECRET_ENTROPY_BITS:.0} needed): generate one, e.g. `openssl rand -base64 48`"
+            ),
+        });
+    }
+    Ok(())
+}
+
+/// Length × the Shannon entropy of the byte frequencies, in bits.
+fn estimated_entropy_bits(bytes: &[u8]) -> f64 {
+    let mut counts = [0usize; 256];
+    for &b in bytes {
+        counts[usize::from(b)] += 1;
+    }
+    let n = bytes.len() as f64;
+    let per_byte: f64 = counts
+        .iter()
+        .filter(|&&c| c > 0)
+        .map(|&c| {
+            let p = c as f64 / n;
+            -p * p.log2()
+        })
+        .sum();
+    per_byte * n
+}
+
 /// Twice this machine's cores: a pool larger than the database can run at once only adds backends that take turns
 /// on the same cores. On two cores, 4 connections served 40 % more by-id requests a second than 16
 /// (bench/RESULTS.md). When the database has a machine of its own, about twice its cores is the usual size.
@@ -422,6 +480,68 @@ mod tests {
     }
 
     #[test]
+    fn production_refuses_low_entropy_secrets_current_or_previous() {
+        let strong = "0123456789abcdef0123456789abcdef!";
+        for weak in [
+            "a".repeat(32),
+            "ab".repeat(16),
+            "abcd".repeat(8),
+            "correct horse battery staple pls".to_owned(),
+        ] {
+            let err = Config::from_vars(vars(&[
+                ("ACEGATE_ENV", "production"),
+                ("ACEGATE_JWT_SECRET", &weak),
+            ]));
+            assert!(
+                matches!(err, Err(ConfigError::Invalid { name: "ACEGATE_JWT_SECRET", ref reason }) if reason.contains("guessable")),
+                "{weak}: {err:?}"
+            );
+            let previous = format!("k0:{weak}");
+            let err = Config::from_vars(vars(&[
+                ("ACEGATE_ENV", "production"),
+                ("ACEGATE_JWT_SECRET", strong),
+                ("ACEGATE_JWT_PREVIOUS_KEYS", &previous),
+            ]));
+            assert!(
+                matches!(
+                    err,
+                    Err(ConfigError::Invalid {
+                        name: "ACEGATE_JWT_PREVIOUS_KEYS",
+                        ..
+                    })
+                ),
+                "{weak}: {err:?}"
+            );
+        }
+        // Development keeps accepting what a developer types; the message never repeats the secret.
+        assert!(Config::from_vars(vars(&[("ACEGATE_JWT_SECRET", &"a".repeat(32))])).is_ok());
+        let err = Config::from_vars(vars(&[
+            ("ACEGATE_ENV", "production"),
+            ("ACEGATE_JWT_SECRET", &"q".repeat(40)),
+        ]))
+        .unwrap_err();
+        assert!(!err.to_string().contains("qqqq"), "{err}");
+    }
+
+    #[test]
+    fn random_secrets_pass_the_entropy_floor() {
+        use base64::Engine;
+        use rand::RngCore;
+        for _ in 0..200 {
+            let mut bytes = [0u8; 48];
+            rand::rng().fill_bytes(&mut bytes);
+            let b64 = base64::engine::general_purpose::STANDARD.encode(bytes);
+            let hex: String = bytes[..32].iter().map(|b| format!("{b:02x}")).collect();
+            for secret in [b64, hex] {
+                assert!(
+                    estimated_entropy_bits(secret.as_bytes()) >= MIN_JWT_SECRET_ENTROPY_BITS,
+                    "{secret}"
+                );
+            }
+        }
+    }
+
+    #[test]
     fn production_never_loads_demo_data_and_hides_the_schema() {
         let ok = [
             ("ACEGATE_ENV", "production"),
@@ -450,6 +570,8 @@ mod tests {
         assert_eq!(config.limits.max_body_bytes, 1024 * 1024);
         assert_eq!(config.limits.request_timeout, Duration::from_secs(10));
         assert_eq!(config.limits.statement_timeout, Duration::from_secs(5));
+        assert_eq!(config.limits.header_read_timeout, Duration::from_secs(10));
+        assert_eq!(config.limits.body_read_timeout, Duration::from_secs(30));
         assert!(config.cors_origins.is_empty());
         let config = Config::from_vars(vars(&[
             ("ACEGATE_MAX_DEPTH", "4"),

@@ -47,8 +47,9 @@ pub async fn connect(
 }
 
 /// Opens a pool. SQLite gets WAL with full synchronous writes (an acknowledged write survives a crash), foreign
-/// keys on, and a busy timeout so that concurrent writers queue instead of failing. PostgreSQL gets a
-/// `statement_timeout`, so that no statement outlives a request by much.
+/// keys on, and a busy timeout of `statement_timeout` so that concurrent writers queue instead of failing.
+/// PostgreSQL gets `statement_timeout`, so that no statement outlives a request by much. A statement either
+/// cancels is `AppError::Timeout`.
 pub async fn open(
     url: &str,
     max_connections: u32,
@@ -73,7 +74,8 @@ pub async fn open(
                 .create_if_missing(true)
                 .foreign_keys(true)
                 .synchronous(SqliteSynchronous::Full)
-                .busy_timeout(Duration::from_secs(5));
+                // SQLite has no statement timeout; a lock wait is the one wait it can cut short.
+                .busy_timeout(statement_timeout);
             if in_memory {
                 opts
             } else {

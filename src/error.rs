@@ -40,6 +40,8 @@ pub enum AppError {
     RateLimited {
         retry_after_secs: u64,
     },
+    /// The database cancelled a statement that ran past its timeout; the transaction it was in rolled back.
+    Timeout,
     Internal(String),
 }
 
@@ -54,6 +56,7 @@ impl AppError {
             AppError::Validation(_) | AppError::BadUserInput(_) => "BAD_USER_INPUT",
             AppError::Conflict(_) => "CONFLICT",
             AppError::RateLimited { .. } => "RATE_LIMITED",
+            AppError::Timeout => "TIMEOUT",
             AppError::Internal(_) => "INTERNAL",
         }
     }
@@ -72,6 +75,10 @@ impl AppError {
                 .map(|e| e.message.as_str())
                 .collect::<Vec<_>>()
                 .join("; "),
+            AppError::Timeout => {
+                "a database statement took longer than its limit and was cancelled; nothing it did was committed"
+                    .into()
+            }
             AppError::Internal(_) => "internal error".into(),
         }
     }
@@ -105,7 +112,32 @@ impl AppError {
 
 impl From<sea_orm::DbErr> for AppError {
     fn from(err: sea_orm::DbErr) -> Self {
+        if cancelled_by_timeout(&err) {
+            tracing::warn!(error = %err, "database statement timed out");
+            return AppError::Timeout;
+        }
         AppError::Internal(err.to_string())
+    }
+}
+
+/// Whether the database gave up on a statement because of its timeout: PostgreSQL's `statement_timeout`
+/// (SQLSTATE 57014, `query_canceled`), or SQLite's busy timeout (`SQLITE_BUSY`, 5: a lock it waited for did not come
+/// free in time). Either way the statement failed and its transaction rolls back; the client may retry.
+fn cancelled_by_timeout(err: &sea_orm::DbErr) -> bool {
+    use sea_orm::{DbErr, RuntimeErr};
+    let (DbErr::Query(RuntimeErr::SqlxError(sqlx)) | DbErr::Exec(RuntimeErr::SqlxError(sqlx))) =
+        err
+    else {
+        return false;
+    };
+    let Some(database) = sqlx.as_database_error() else {
+        return false;
+    };
+    match database.try_downcast_ref::<sea_orm::sqlx::postgres::PgDatabaseError>() {
+        Some(postgres) => postgres.code() == "57014",
+        None => database
+            .try_downcast_ref::<sea_orm::sqlx::sqlite::SqliteError>()
+            .is_some_and(|_| database.code().as_deref() == Some("5")),
     }
 }
 

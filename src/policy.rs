@@ -196,6 +196,14 @@ pub const MATCH_CLOSE_RATE_WITHOUT_HISTORY: f64 = 0.0;
 /// see the exact figure).
 pub const MATCH_STRONG_CLOSE_RATE: f64 = 0.7;
 pub const MATCH_WEAK_CLOSE_RATE: f64 = 0.4;
+/// The close rate a viewer who may not see a firm's track record is scored with, in place of the firm's own: the
+/// middle of its band (strong 0.7–1, moderate 0.4–0.7, weak 0–0.4). An exact rate in the score would let a
+/// competitor subtract the public parts (region, specialties, scrutiny) and read the rate back.
+pub const MATCH_BANDED_CLOSE_RATE_STRONG: f64 = 0.85;
+pub const MATCH_BANDED_CLOSE_RATE_MODERATE: f64 = 0.55;
+pub const MATCH_BANDED_CLOSE_RATE_WEAK: f64 = 0.2;
+/// Decimals of a score shown to such a viewer (four for the others).
+pub const MATCH_BANDED_SCORE_DECIMALS: i32 = 2;
 /// Matches returned when `first` is not given.
 pub const DEFAULT_PARTNER_MATCHES: u64 = 5;
 
@@ -251,8 +259,15 @@ pub mod limits {
     pub const MAX_QUERY_NESTING: usize = 64;
     /// Whole-request deadline (`ACEGATE_REQUEST_TIMEOUT_MS`): `TIMEOUT`, and the transaction rolls back.
     pub const REQUEST_TIMEOUT_MS: u64 = 10_000;
-    /// PostgreSQL `statement_timeout` (`ACEGATE_DATABASE_STATEMENT_TIMEOUT_MS`).
+    /// PostgreSQL `statement_timeout`, SQLite's busy timeout (`ACEGATE_DATABASE_STATEMENT_TIMEOUT_MS`): a statement
+    /// cancelled by it is `TIMEOUT`.
     pub const DATABASE_STATEMENT_TIMEOUT_MS: u64 = 5_000;
+    /// Longest time a client may take to send a request's headers, and longest a kept-alive connection may sit
+    /// idle before its next request (`ACEGATE_HEADER_READ_TIMEOUT_SECONDS`): the connection is closed.
+    pub const HEADER_READ_TIMEOUT_SECONDS: u64 = 10;
+    /// Longest time a client may take to send a request's body, from the moment the handler starts reading it
+    /// (`ACEGATE_BODY_READ_TIMEOUT_SECONDS`): HTTP 408 and the connection is closed.
+    pub const BODY_READ_TIMEOUT_SECONDS: u64 = 30;
     /// GraphQL requests per signed-in principal per minute (`ACEGATE_RATE_LIMIT_PER_PRINCIPAL_PER_MINUTE`).
     pub const REQUESTS_PER_PRINCIPAL_PER_MINUTE: u32 = 600;
     /// Anonymous GraphQL requests per client IP per minute (`ACEGATE_RATE_LIMIT_PER_IP_PER_MINUTE`).

@@ -4,4 +4,4 @@ pub mod password;
 pub mod principal;
 pub mod token;
 
-pub use principal::{Actor, Principal};
+pub use principal::{Actor, Credential, Principal};

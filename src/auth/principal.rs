@@ -14,14 +14,24 @@ pub enum Actor {
     Founder { customer_id: i64 },
 }
 
+/// How the caller proved who it is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Credential {
+    /// A JWT access token from `login` or `refreshToken`: a person who knows the password.
+    Session,
+    /// An API key (`Authorization: ApiKey …`): a machine client acting as its owner.
+    ApiKey,
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Principal {
     pub user_id: i64,
     pub actor: Actor,
+    pub credential: Credential,
 }
 
 impl Principal {
-    /// Builds the principal from a stored user row; `None` when the row violates the role binding.
+    /// Builds the principal of a session from a stored user row; `None` when the row violates the role binding.
     pub fn from_user(user: &entity::user::Model) -> Option<Self> {
         let actor = match user.role {
             Role::Admin => Actor::Admin,
@@ -40,7 +50,27 @@ impl Principal {
         Some(Self {
             user_id: user.id,
             actor,
+            credential: Credential::Session,
         })
+    }
+
+    /// The same user, authenticated with an API key.
+    pub fn with_api_key(self) -> Self {
+        Self {
+            credential: Credential::ApiKey,
+            ..self
+        }
+    }
+
+    /// Refuses account and credential management to an API key: a key that could mint keys, set passwords or
+    /// create users would turn one leaked key into credentials that outlive its revocation.
+    pub fn require_session(&self) -> Result<(), crate::error::AppError> {
+        match self.credential {
+            Credential::Session => Ok(()),
+            Credential::ApiKey => Err(crate::error::AppError::Forbidden(
+                "an API key cannot manage accounts or credentials: sign in with a password to do this".into(),
+            )),
+        }
     }
 
     pub fn role(&self) -> Role {

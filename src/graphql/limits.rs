@@ -35,6 +35,11 @@ use crate::{config::QueryLimits, error::AppError, policy, service::Caller};
 pub const ANONYMOUS_ROOT_FIELDS: &[&str] =
     &["login", "refreshToken", "submitInquiry", "__typename"];
 
+/// The code of the one error an anonymous caller in production gets for a document that fails validation.
+pub const VALIDATION_FAILED: &str = "GRAPHQL_VALIDATION_FAILED";
+const ANONYMOUS_INVALID_MESSAGE: &str =
+    "the request is not valid for this operation; sign in for details";
+
 /// The error code of every breach.
 pub const QUERY_TOO_COMPLEX: &str = "QUERY_TOO_COMPLEX";
 
@@ -429,7 +434,18 @@ impl Extension for Protections {
         ctx: &ExtensionContext<'_>,
         next: NextValidation<'_>,
     ) -> Result<ValidationResult, Vec<ServerError>> {
-        let result = next.run(ctx).await?;
+        let result = match next.run(ctx).await {
+            Ok(result) => result,
+            // Validation messages name types and fields ("Unknown field … on type …"); an anonymous caller in
+            // production learns nothing about the schema beyond the few operations open to it.
+            Err(_) if self.gate_anonymous && ctx.data_opt::<Caller>().is_none() => {
+                return Err(vec![with_code(
+                    ServerError::new(ANONYMOUS_INVALID_MESSAGE, None),
+                    VALIDATION_FAILED,
+                )]);
+            }
+            Err(errors) => return Err(errors),
+        };
         if result.complexity > self.limits.max_complexity {
             return Err(vec![too_complex(format!(
                 "the query's complexity is {}; the limit is {} (a connection costs its page size times its fields)",

@@ -1,11 +1,13 @@
 //! `GET`/`POST /graphql` per the GraphQL-over-HTTP draft, with every limit of API.md checked before execution.
 //!
 //! The order is cheapest first, and nothing is read that a check could have refused: `Accept` (406), the method
-//! and `Content-Type` (415), the credential, the rate limit (429), the body size (413), the request's JSON shape
+//! and `Content-Type` (415), the credential, the rate limit (429), the body size (413) and its read deadline (408),
+//! the request's JSON shape
 //! (400, batches included), the query text and document (`QUERY_TOO_COMPLEX`, via the schema's
 //! [`Protections`](crate::graphql::limits::Protections)), a mutation over GET (405), then execution under the
 //! request deadline (`TIMEOUT`). A request error (nothing executed) has no `data` entry; with
-//! `application/graphql-response+json` it gets a 4xx status, with `application/json` a 200.
+//! `application/graphql-response+json` it gets a 4xx status, with `application/json` a 200. A resolver's own rate
+//! limit (`login`, `submitInquiry`) answers 429 with `Retry-After` like the endpoint's.
 
 use std::{
     net::SocketAddr,
@@ -85,6 +87,13 @@ impl Refusal {
 
     fn bad_request(message: impl Into<String>) -> Self {
         Self::new(StatusCode::BAD_REQUEST, "BAD_REQUEST", message)
+    }
+
+    /// Asks the client to close the connection: the rest of what it was sending is not worth reading.
+    fn closing(mut self) -> Self {
+        self.headers
+            .push((header::CONNECTION, HeaderValue::from_static("close")));
+        self
     }
 }
 
@@ -205,7 +214,24 @@ impl Exchange<'_> {
         let mut request = if is_get {
             from_query_string(&parts)?
         } else {
-            read_json_request(body, guard.limits.max_body_bytes).await?
+            // A total deadline rather than an idle one: a body trickled a byte at a time never goes idle.
+            let limits = &guard.limits;
+            tokio::time::timeout(
+                limits.body_read_timeout,
+                read_json_request(body, limits.max_body_bytes),
+            )
+            .await
+            .map_err(|_| {
+                Refusal::new(
+                    StatusCode::REQUEST_TIMEOUT,
+                    "BAD_REQUEST",
+                    format!(
+                        "the request body was not received within {} s",
+                        limits.body_read_timeout.as_secs()
+                    ),
+                )
+                .closing()
+            })??
         };
 
         // The text is measured before the parser sees it, and the document is parsed once, here, so that a
@@ -270,6 +296,8 @@ impl Exchange<'_> {
         };
         let outcome = if !marker.executed() {
             Outcome::Rejected
+        } else if rate_limited(&response.errors).is_some() {
+            Outcome::RateLimited
         } else if response.errors.is_empty() {
             Outcome::Ok
         } else {
@@ -339,6 +367,7 @@ impl Exchange<'_> {
                 _ => None,
             })
         });
+        let retry_after = rate_limited(&response.errors);
         for error in &mut response.errors {
             self.scrub(error);
         }
@@ -358,6 +387,9 @@ impl Exchange<'_> {
         };
         let bytes = serde_json::to_vec(&body).unwrap_or_else(|_| b"{}".to_vec());
         let status = match (executed, self.media) {
+            // A resolver's own limit (sign-in attempts, inquiries per address) answers like the endpoint's: 429 and
+            // Retry-After, whatever the media type; `data` stays, since what ran before it did run.
+            _ if retry_after.is_some() => StatusCode::TOO_MANY_REQUESTS,
             (true, _) | (false, ResponseType::Json) => StatusCode::OK,
             (false, ResponseType::GraphQLResponseJson) => match first_code.as_deref() {
                 Some("UNAUTHENTICATED") => StatusCode::UNAUTHORIZED,
@@ -368,6 +400,10 @@ impl Exchange<'_> {
         let mut http = self.respond_bytes(status, bytes);
         for (name, value) in response.http_headers.iter() {
             http.headers_mut().append(name, value.clone());
+        }
+        if let Some(seconds) = retry_after {
+            http.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
         }
         http
     }
@@ -410,6 +446,23 @@ impl Exchange<'_> {
         }
         response
     }
+}
+
+/// The longest `retryAfter` of the `RATE_LIMITED` errors a resolver raised, if any did.
+fn rate_limited(errors: &[ServerError]) -> Option<u64> {
+    errors
+        .iter()
+        .filter_map(|error| {
+            let extensions = error.extensions.as_ref()?;
+            match (extensions.get("code"), extensions.get("retryAfter")) {
+                (
+                    Some(async_graphql::Value::String(code)),
+                    Some(async_graphql::Value::Number(seconds)),
+                ) if code == "RATE_LIMITED" => seconds.as_u64(),
+                _ => None,
+            }
+        })
+        .max()
 }
 
 /// Whether an error message carries what a client must never see: Rust paths, source files, SQL, driver text.

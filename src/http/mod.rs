@@ -1,11 +1,13 @@
 //! The HTTP face of acegate: GraphQL over HTTP (content negotiation, status codes, GET for queries only, JSON
 //! bodies only), the request limits and rate limits, the layers every response passes through (request id,
-//! security headers, CORS, header caps, logs, metrics) and the operations endpoints.
+//! security headers, CORS, header caps, logs, metrics), the operations endpoints and the accept loop with its
+//! connection timeouts.
 
 pub mod graphql;
 pub mod layers;
 pub mod negotiate;
 pub mod ops;
+pub mod server;
 
 use std::sync::atomic::{AtomicBool, Ordering};
 

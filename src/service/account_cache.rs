@@ -393,6 +393,7 @@ mod tests {
             principal: Some(Principal {
                 user_id: 7,
                 actor: Actor::Partner { partner_id: 3 },
+                credential: crate::auth::Credential::Session,
             }),
             disabled,
             tokens_valid_after_ms,

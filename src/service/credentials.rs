@@ -180,6 +180,7 @@ pub async fn revoke_sessions(
 
 /// Signs the caller out everywhere: its refresh tokens and its access tokens stop working at once.
 pub async fn logout(caller: &Caller) -> AppResult<()> {
+    caller.principal.require_session()?;
     let tx = begin_write(&caller.db).await?;
     let now = crate::time::now();
     revoke_sessions(&tx.txn, caller.principal.user_id, now).await?;
@@ -212,6 +213,7 @@ pub async fn create_api_key(
     name: &str,
     expires_at: Option<DateTime<Utc>>,
 ) -> AppResult<NewApiKey> {
+    caller.principal.require_session()?;
     let name = values::text(name, policy::MAX_SHORT_TEXT_CHARS)
         .map_err(|invalid| AppError::invalid(&["input", "name"], invalid.code, invalid.message))?;
     let now = crate::time::now();
@@ -257,6 +259,7 @@ pub async fn create_api_key(
 
 /// Revokes an API key: its owner or an admin may. Anyone else gets `NOT_FOUND`.
 pub async fn revoke_api_key(caller: &Caller, id: i64) -> AppResult<api_key::Model> {
+    caller.principal.require_session()?;
     let key = get_api_key(caller, id).await?;
     if key.revoked_at.is_some() {
         return Err(AppError::invalid(
@@ -374,7 +377,7 @@ pub async fn principal_for_api_key(
         .update(db)
         .await?;
     }
-    Ok(Principal::from_user(&user))
+    Ok(Principal::from_user(&user).map(Principal::with_api_key))
 }
 
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {

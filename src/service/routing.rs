@@ -8,8 +8,10 @@
 //! penalty for the firm's scrutiny. Ties are broken by name, so the order is deterministic.
 //!
 //! The partner directory is public to signed-in users, but a firm's track record is not (only its own users and
-//! AWS staff read it): reasons give those viewers the exact close rate and others only a band (strong, moderate,
-//! weak).
+//! AWS staff read it): those viewers get the exact close rate in the score and the reasons; others get only its
+//! band (strong, moderate, weak), scored at the band's middle (`policy::MATCH_BANDED_CLOSE_RATE_*`), and a score
+//! rounded to two decimals, so that no figure can be worked back. The ranking each viewer gets follows the scores it
+//! is shown, so the order reveals no more than they do. Internal routing (`best_match`) uses the exact rates.
 
 use entity::{
     enums::{AwsService, FundingSource, FundingStage},
@@ -41,7 +43,7 @@ pub struct MatchRequest {
 #[derive(Clone, Debug)]
 pub struct PartnerMatch {
     pub partner: partner::Model,
-    /// In [0, 1], rounded to four decimals.
+    /// In [0, 1], rounded to four decimals (two, with a banded close rate, for viewers who may not see it).
     pub score: f64,
     /// One sentence per part of the score, in the order tier, region, specialty, close rate, scrutiny.
     pub reasons: Vec<String>,
@@ -147,8 +149,9 @@ pub async fn partner_matches(
     rank(&caller.db, &need, limit, Some(&caller.principal)).await
 }
 
-/// Ranks every partner firm whose tier may file `need.funding_source` and returns the best `limit`. The reasons
-/// quote exact track-record figures only to a `viewer` who may read that firm's track record.
+/// Ranks every partner firm whose tier may file `need.funding_source` and returns the best `limit`. The score and
+/// reasons use exact track-record figures only for a `viewer` who may read that firm's track record, or for no
+/// viewer at all (internal routing, whose scores nobody sees).
 pub async fn rank(
     db: &impl ConnectionTrait,
     need: &Need,
@@ -179,7 +182,7 @@ pub async fn rank(
                 specialties: specialties.get(&id).unwrap_or(&empty),
                 overall: overall.get(&id).copied().unwrap_or_default(),
                 on_source: on_source.get(&id).copied().unwrap_or_default(),
-                exact: viewer.is_some_and(|v| track_record::may_see(v, id)),
+                exact: viewer.is_none_or(|v| track_record::may_see(v, id)),
             };
             let (score, reasons) = score(&firm, &profile, need);
             PartnerMatch {
@@ -289,17 +292,18 @@ fn score(firm: &partner::Model, profile: &Profile<'_>, need: &Need) -> (f64, Vec
             rate
         }
         Some(rate) => {
-            let band = if rate >= policy::MATCH_STRONG_CLOSE_RATE {
-                "strong"
+            let (band, banded) = if rate >= policy::MATCH_STRONG_CLOSE_RATE {
+                ("strong", policy::MATCH_BANDED_CLOSE_RATE_STRONG)
             } else if rate >= policy::MATCH_WEAK_CLOSE_RATE {
-                "moderate"
+                ("moderate", policy::MATCH_BANDED_CLOSE_RATE_MODERATE)
             } else {
-                "weak"
+                ("weak", policy::MATCH_BANDED_CLOSE_RATE_WEAK)
             };
             reasons.push(format!(
-                "{band} close rate on {source} over the last {window} months"
+                "{band} close rate on {source} over the last {window} months ({})",
+                signed(policy::MATCH_WEIGHT_CLOSE_RATE * banded)
             ));
-            rate
+            banded
         }
     };
 
@@ -325,7 +329,13 @@ fn score(firm: &partner::Model, profile: &Profile<'_>, need: &Need) -> (f64, Vec
     };
 
     let total = region + specialty + policy::MATCH_WEIGHT_CLOSE_RATE * close_rate + scrutiny;
-    let score = (total.clamp(0.0, 1.0) * 10_000.0).round() / 10_000.0;
+    let decimals = if profile.exact {
+        4
+    } else {
+        policy::MATCH_BANDED_SCORE_DECIMALS
+    };
+    let scale = 10f64.powi(decimals);
+    let score = (total.clamp(0.0, 1.0) * scale).round() / scale;
     (score, reasons)
 }
 

@@ -17,7 +17,9 @@ use crate::{
     policy,
 };
 
+/// User administration: an admin, signed in with a password (an API key may not create or change accounts).
 fn require_admin(caller: &Caller) -> AppResult<()> {
+    caller.principal.require_session()?;
     match caller.principal.actor {
         Actor::Admin => Ok(()),
         _ => Err(AppError::Forbidden("only an admin manages users".into())),
@@ -299,6 +301,7 @@ pub async fn change_own_password(
     current_password: String,
     new_password: String,
 ) -> AppResult<user::Model> {
+    caller.principal.require_session()?;
     check_password(&new_password).map_err(|i| password_error(i, "newPassword"))?;
     let me = user::Entity::find_by_id(caller.principal.user_id)
         .one(&caller.db)

@@ -231,7 +231,7 @@ async fn every_response_and_every_error_carries_the_request_id() {
 }
 
 /// A production application with one admin (production never loads the demo users).
-async fn production(extra: &[(&str, &str)]) -> (TestApp, String) {
+pub async fn production(extra: &[(&str, &str)]) -> (TestApp, String) {
     let mut vars = vec![
         ("ACEGATE_ENV", "production"),
         (

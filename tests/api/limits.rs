@@ -245,7 +245,7 @@ async fn json_array_batches_are_refused_with_400() {
 }
 
 /// Holds the write lock the mutation needs from another connection, so that the request outlives its deadline.
-async fn hold_write_lock(url: &str) -> sea_orm::DatabaseTransaction {
+pub async fn hold_write_lock(url: &str) -> sea_orm::DatabaseTransaction {
     let other = Database::connect(url).await.expect("second connection");
     let tx = other.begin().await.expect("begin");
     let statement = match tx.get_database_backend() {

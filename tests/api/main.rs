@@ -13,6 +13,7 @@ mod connections;
 mod credentials;
 mod customers;
 mod filters;
+mod hardening;
 mod health;
 mod http;
 mod integrity;
