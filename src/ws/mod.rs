@@ -183,28 +183,26 @@ async fn serve(
                 }
             },
         };
-        let message = match &message {
-            Message::Text(text) => match Envelope::of(text.as_bytes()) {
-                Some(envelope) => {
-                    match (envelope.kind.as_str(), session.get(), envelope.id) {
-                        ("connection_ack", Some(session), _) => {
-                            next_check = Some(session.next_check(recheck));
-                            message
-                        }
-                        // An event (`data` in the legacy protocol) goes out only while its session holds.
-                        ("next" | "data", Some(session), _) => match session.check(&state).await {
-                            Ok(()) => message,
-                            Err(ending) => ended(ending),
-                        },
-                        ("complete", _, Some(id)) => {
-                            operations.completed(&id);
-                            message
-                        }
-                        _ => message,
-                    }
+        let envelope = match &message {
+            Message::Text(text) => Envelope::of(text.as_bytes()),
+            _ => None,
+        };
+        let message = match (envelope, session.get()) {
+            (Some(Envelope { kind, .. }), Some(session)) if kind == "connection_ack" => {
+                next_check = Some(session.next_check(recheck));
+                message
+            }
+            // An event (`data` in the legacy protocol) goes out only while its session holds.
+            (Some(Envelope { kind, .. }), Some(session)) if kind == "next" || kind == "data" => {
+                match session.check(&state).await {
+                    Ok(()) => message,
+                    Err(ending) => ended(ending),
                 }
-                None => message,
-            },
+            }
+            (Some(Envelope { kind, id: Some(id) }), _) if kind == "complete" => {
+                operations.completed(&id);
+                message
+            }
             _ => message,
         };
         let closing = matches!(message, Message::Close(_));

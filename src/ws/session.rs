@@ -66,19 +66,27 @@ impl Session {
         if self.expired() {
             return Err(EXPIRED);
         }
-        let now = accounts::authenticate(
-            &state.db,
-            &state.tokens,
-            &state.accounts,
-            &self.authorization,
+        // Bounded like a request: events wait for the check, and a stuck check must not hold them forever.
+        let now = tokio::time::timeout(
+            state.guard.limits.request_timeout,
+            accounts::authenticate(
+                &state.db,
+                &state.tokens,
+                &state.accounts,
+                &self.authorization,
+            ),
         )
         .await;
         match now {
-            Ok(Some(now)) if now.principal == self.signed_in.principal => Ok(()),
-            Ok(Some(_)) => Err(CHANGED),
-            Ok(None) => Err(ENDED),
-            Err(err) => {
+            Ok(Ok(Some(now))) if now.principal == self.signed_in.principal => Ok(()),
+            Ok(Ok(Some(_))) => Err(CHANGED),
+            Ok(Ok(None)) => Err(ENDED),
+            Ok(Err(err)) => {
                 tracing::warn!(error = ?err, "cannot verify a WebSocket session");
+                Err(UNVERIFIABLE)
+            }
+            Err(_) => {
+                tracing::warn!("verifying a WebSocket session timed out");
                 Err(UNVERIFIABLE)
             }
         }
