@@ -93,6 +93,10 @@ pub struct Limits {
     pub statement_timeout: Duration,
     pub requests_per_principal_per_minute: u32,
     pub anonymous_requests_per_ip_per_minute: u32,
+    /// Live subscriptions one WebSocket connection may hold at once.
+    pub max_subscriptions_per_connection: usize,
+    /// How often an open WebSocket re-checks its credential when no event makes it do so.
+    pub subscription_recheck: Duration,
     pub max_headers: usize,
     pub max_header_bytes: usize,
     /// Headers not in by then close the connection (slow-loris); also the idle limit of a kept-alive connection.
@@ -302,6 +306,14 @@ impl Config {
                     "ACEGATE_RATE_LIMIT_PER_IP_PER_MINUTE",
                     p::ANONYMOUS_REQUESTS_PER_IP_PER_MINUTE,
                 )?,
+                max_subscriptions_per_connection: size(
+                    "ACEGATE_MAX_SUBSCRIPTIONS_PER_CONNECTION",
+                    p::MAX_SUBSCRIPTIONS_PER_CONNECTION,
+                )?,
+                subscription_recheck: Duration::from_secs(positive(
+                    "ACEGATE_SUBSCRIPTION_RECHECK_SECONDS",
+                    p::SUBSCRIPTION_RECHECK_SECONDS,
+                )?),
                 max_headers: size("ACEGATE_MAX_HEADERS", p::MAX_HEADERS)?,
                 max_header_bytes: size("ACEGATE_MAX_HEADER_BYTES", p::MAX_HEADER_BYTES)?,
                 header_read_timeout: Duration::from_secs(positive(

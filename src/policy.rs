@@ -272,6 +272,13 @@ pub mod limits {
     pub const REQUESTS_PER_PRINCIPAL_PER_MINUTE: u32 = 600;
     /// Anonymous GraphQL requests per client IP per minute (`ACEGATE_RATE_LIMIT_PER_IP_PER_MINUTE`).
     pub const ANONYMOUS_REQUESTS_PER_IP_PER_MINUTE: u32 = 300;
+    /// Live subscriptions one WebSocket connection may hold at once (`ACEGATE_MAX_SUBSCRIPTIONS_PER_CONNECTION`):
+    /// a client application needs a handful; each one costs a visibility read per event.
+    pub const MAX_SUBSCRIPTIONS_PER_CONNECTION: usize = 50;
+    /// How often an open WebSocket re-checks its credential while no event arrives
+    /// (`ACEGATE_SUBSCRIPTION_RECHECK_SECONDS`); every event is checked anyway, and the socket closes at the
+    /// token's expiry regardless.
+    pub const SUBSCRIPTION_RECHECK_SECONDS: u64 = 30;
     /// Most request headers (`ACEGATE_MAX_HEADERS`): HTTP 431 above it.
     pub const MAX_HEADERS: usize = 64;
     /// Largest total size of the request headers, names and values (`ACEGATE_MAX_HEADER_BYTES`): HTTP 431.

@@ -34,11 +34,13 @@ struct Claims {
 
 const ACCESS_TOKEN_TYPE: &str = "access";
 
-/// A verified access token: whose it is and when it was issued.
+/// A verified access token: whose it is, when it was issued and when it expires.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct VerifiedToken {
     pub user_id: i64,
     pub issued_at_ms: i64,
+    /// The `exp` claim, in seconds since the epoch (verification allows `LEEWAY_SECONDS` past it).
+    pub expires_at_s: i64,
 }
 
 pub struct TokenIssued {
@@ -129,6 +131,7 @@ impl TokenService {
         Some(VerifiedToken {
             user_id: data.claims.sub.parse().ok()?,
             issued_at_ms: data.claims.ims,
+            expires_at_s: i64::try_from(data.claims.exp).ok()?,
         })
     }
 }

@@ -65,6 +65,15 @@ impl Guard {
             limits,
         }
     }
+
+    /// Counts one operation of a signed-in principal, over HTTP or WebSocket alike: one budget per principal.
+    pub fn hit_principal(&self, user_id: i64) -> Result<Quota, Exceeded> {
+        self.per_principal.hit(&principal_key(user_id))
+    }
+}
+
+fn principal_key(user_id: i64) -> String {
+    format!("user:{user_id}")
 }
 
 /// A response built before execution: an HTTP-level refusal, or a GraphQL request error.
@@ -169,7 +178,7 @@ impl Exchange<'_> {
         let (limiter, key, scope) = match &caller {
             Ok(Some(caller)) => (
                 &guard.per_principal,
-                format!("user:{}", caller.principal.user_id),
+                principal_key(caller.principal.user_id),
                 RateLimitScope::Principal,
             ),
             // A credential that fails counts against the address, like an anonymous request.

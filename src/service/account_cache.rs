@@ -404,6 +404,7 @@ mod tests {
         VerifiedToken {
             user_id: 7,
             issued_at_ms,
+            expires_at_s: i64::MAX,
         }
     }
 

@@ -2,6 +2,8 @@
 
 use std::collections::HashMap;
 
+use chrono::{DateTime, Utc};
+
 use entity::user;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
@@ -175,6 +177,13 @@ pub async fn load_by_ids(
     super::rows_by_id::<user::Entity>(db, user::Column::Id, ids, |m| m.id).await
 }
 
+/// A credential that verified: who it acts as, and until when it may (`None`: until revoked).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Authenticated {
+    pub principal: Principal,
+    pub expires_at: Option<DateTime<Utc>>,
+}
+
 /// The principal behind an `Authorization` value (`Bearer <access token>` or `ApiKey <key>`), or `None` when the
 /// credential does not verify. Shared by HTTP requests and WebSocket `connection_init`.
 pub async fn principal_for_authorization(
@@ -183,16 +192,35 @@ pub async fn principal_for_authorization(
     accounts: &AccountCache,
     value: &str,
 ) -> AppResult<Option<Principal>> {
+    Ok(authenticate(db, tokens, accounts, value)
+        .await?
+        .map(|authenticated| authenticated.principal))
+}
+
+/// Verifies an `Authorization` value as [`principal_for_authorization`] does, and also tells when the credential
+/// expires, for a connection that must end then (a WebSocket re-checks its credential with this on every event).
+pub async fn authenticate(
+    db: &DatabaseConnection,
+    tokens: &TokenService,
+    accounts: &AccountCache,
+    value: &str,
+) -> AppResult<Option<Authenticated>> {
     let Some((scheme, credential)) = value.trim().split_once(' ') else {
         return Ok(None);
     };
     if scheme.eq_ignore_ascii_case("bearer") {
-        match tokens.verify_access_token(credential.trim()) {
-            Some(token) => principal_for(db, accounts, token).await,
-            None => Ok(None),
-        }
+        let Some(token) = tokens.verify_access_token(credential.trim()) else {
+            return Ok(None);
+        };
+        let expires_at = DateTime::from_timestamp(token.expires_at_s, 0);
+        Ok(principal_for(db, accounts, token)
+            .await?
+            .map(|principal| Authenticated {
+                principal,
+                expires_at,
+            }))
     } else if scheme.eq_ignore_ascii_case("apikey") {
-        super::credentials::principal_for_api_key(db, credential).await
+        super::credentials::authenticate_api_key(db, credential).await
     } else {
         Ok(None)
     }

@@ -11,7 +11,7 @@ use sea_orm::{
     QueryOrder, Set,
 };
 
-use super::{Caller, account_cache::AccountCache, audit, begin_write};
+use super::{Caller, account_cache::AccountCache, accounts::Authenticated, audit, begin_write};
 use crate::{
     auth::{
         Actor, Principal,
@@ -335,11 +335,12 @@ pub async fn revoke_api_keys(
 /// read into a write.
 const LAST_USED_RESOLUTION_SECONDS: i64 = 60;
 
-/// The principal behind an `ApiKey` credential, or `None` for anything that is not a live key of an enabled user.
-pub async fn principal_for_api_key(
+/// The principal behind an `ApiKey` credential and the key's expiry, or `None` for anything that is not a live key
+/// of an enabled user.
+pub async fn authenticate_api_key(
     db: &DatabaseConnection,
     presented: &str,
-) -> AppResult<Option<Principal>> {
+) -> AppResult<Option<Authenticated>> {
     let presented = presented.trim();
     let Some(prefix) = presented
         .strip_prefix(API_KEY_PREFIX)
@@ -377,7 +378,10 @@ pub async fn principal_for_api_key(
         .update(db)
         .await?;
     }
-    Ok(Principal::from_user(&user).map(Principal::with_api_key))
+    Ok(Principal::from_user(&user).map(|principal| Authenticated {
+        principal: principal.with_api_key(),
+        expires_at: key.expires_at,
+    }))
 }
 
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {

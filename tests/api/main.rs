@@ -26,5 +26,6 @@ mod reference_cases;
 mod routing;
 mod schema;
 mod scoping;
+mod subscription_sessions;
 mod subscriptions;
 mod workflow;

@@ -12,12 +12,12 @@ use tokio_tungstenite::{
 
 use crate::{helpers::*, workflow_helpers::*};
 
-type Socket = WebSocketStream<MaybeTlsStream<tokio::net::TcpStream>>;
+pub(crate) type Socket = WebSocketStream<MaybeTlsStream<tokio::net::TcpStream>>;
 
-const EVENTS: &str = "subscription($id: ID) { opportunityEvents(opportunityId: $id) { status previousStatus opportunity { reference partner { name } } } }";
+pub(crate) const EVENTS: &str = "subscription($id: ID) { opportunityEvents(opportunityId: $id) { status previousStatus opportunity { reference partner { name } } } }";
 
 /// Serves the test application on a real socket and returns its address.
-async fn serve(app: &TestApp) -> String {
+pub(crate) async fn serve(app: &TestApp) -> String {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = listener.local_addr().unwrap().to_string();
     let router = app.router.clone();
@@ -25,7 +25,7 @@ async fn serve(app: &TestApp) -> String {
     address
 }
 
-async fn open(address: &str) -> Socket {
+pub(crate) async fn open(address: &str) -> Socket {
     let mut request = format!("ws://{address}/graphql/ws")
         .into_client_request()
         .unwrap();
@@ -41,7 +41,7 @@ async fn open(address: &str) -> Socket {
     socket
 }
 
-async fn send(socket: &mut Socket, message: Value) {
+pub(crate) async fn send(socket: &mut Socket, message: Value) {
     socket
         .send(Message::Text(message.to_string().into()))
         .await
@@ -49,7 +49,7 @@ async fn send(socket: &mut Socket, message: Value) {
 }
 
 /// The next protocol message, skipping pings; `None` after `wait` without one.
-async fn next(socket: &mut Socket, wait: Duration) -> Option<Message> {
+pub(crate) async fn next(socket: &mut Socket, wait: Duration) -> Option<Message> {
     loop {
         match tokio::time::timeout(wait, socket.next()).await {
             Ok(Some(Ok(Message::Ping(_) | Message::Pong(_)))) => continue,
@@ -59,7 +59,7 @@ async fn next(socket: &mut Socket, wait: Duration) -> Option<Message> {
     }
 }
 
-async fn subscribe(address: &str, token: &str, record: Option<&Value>) -> Socket {
+pub(crate) async fn subscribe(address: &str, token: &str, record: Option<&Value>) -> Socket {
     let mut socket = open(address).await;
     send(&mut socket, json!({ "type": "connection_init", "payload": { "Authorization": format!("Bearer {token}") } })).await;
     let ack = next(&mut socket, Duration::from_secs(5))
@@ -77,7 +77,7 @@ async fn subscribe(address: &str, token: &str, record: Option<&Value>) -> Socket
 }
 
 /// The next event's `(reference, previousStatus, status)`, or `None` if none arrives in time.
-async fn event(socket: &mut Socket) -> Option<(String, String, String)> {
+pub(crate) async fn event(socket: &mut Socket) -> Option<(String, String, String)> {
     let message = next(socket, Duration::from_secs(5)).await?;
     let value: Value = serde_json::from_str(message.to_text().ok()?).ok()?;
     assert_eq!(value["type"], "next", "{value}");
@@ -180,7 +180,7 @@ async fn subscribing_to_a_record_the_viewer_may_not_see_is_not_found() {
     );
 }
 
-fn close_code(message: Option<Message>) -> Option<u16> {
+pub(crate) fn close_code(message: Option<Message>) -> Option<u16> {
     match message {
         Some(Message::Close(Some(frame))) => Some(frame.code.into()),
         _ => None,
