@@ -340,9 +340,9 @@ pub async fn approval_rates(
     }
     for (key, approved, rejected, awarded_usd) in decided {
         let row = entry(&mut rows, key);
-        row.approved += approved;
-        row.rejected += rejected;
-        row.awarded_usd += awarded_usd;
+        row.approved = row.approved.saturating_add(approved);
+        row.rejected = row.rejected.saturating_add(rejected);
+        row.awarded_usd = row.awarded_usd.saturating_add(awarded_usd);
     }
     Ok(rows.into_values().collect())
 }
@@ -545,11 +545,12 @@ pub async fn credits_by_month(caller: &Caller, range: Range) -> AppResult<Vec<Cr
     }
     for (month, usd, grants) in issued {
         let row = entry(&mut months, month);
-        row.issued_usd += usd;
-        row.grants += grants;
+        row.issued_usd = row.issued_usd.saturating_add(usd);
+        row.grants = row.grants.saturating_add(grants);
     }
     for (month, usd) in expiring {
-        entry(&mut months, month).expiring_usd += usd;
+        let row = entry(&mut months, month);
+        row.expiring_usd = row.expiring_usd.saturating_add(usd);
     }
     Ok(months.into_values().collect())
 }

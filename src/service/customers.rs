@@ -27,7 +27,10 @@ use super::{
 };
 use crate::{
     auth::Actor,
-    domain::values::{AwsAccountId, CountryCode, Share, UsdAmount, Website, text},
+    domain::{
+        lifecycle,
+        values::{AwsAccountId, CountryCode, Share, UsdAmount, Website, sum_usd, text},
+    },
     error::{AppError, AppResult},
     policy,
 };
@@ -161,19 +164,19 @@ pub fn total_credits_usd(
     grants: &[(credit_grant::Model, FundingSource)],
     now: DateTime<Utc>,
 ) -> i64 {
-    let live: i64 = grants
+    let live = grants
         .iter()
         .filter(|(g, _)| g.expires_at > now)
-        .map(|(g, _)| g.face_value_usd)
-        .sum();
+        .map(|(g, _)| g.face_value_usd);
     let superseded = grants
         .iter()
         .any(|(_, source)| *source == FundingSource::ActivatePortfolio);
-    live + if superseded {
+    let self_serve = if superseded {
         0
     } else {
         customer.self_serve_credit_usd
-    }
+    };
+    sum_usd(live.chain([self_serve]))
 }
 
 /// The grants of the given customers that the caller may see (those of records it sees), each with the funding
@@ -331,14 +334,14 @@ const FACTS_FROZEN: [OpportunityStatus; 3] = [
     OpportunityStatus::Approved,
 ];
 
-/// Refuses a change of the customer's facts while a record of it is under review, and a new AWS account ID once
-/// credits were issued to the current one. Locks the customer's records (so that a concurrent submission waits for
-/// this change, or this change sees the submission) and returns those open to edits (DRAFT, ACTION_REQUIRED), whose
-/// checklist now reads other facts.
-async fn facts_may_change(
+/// Refuses a change of the customer's facts (the input fields `fields`) while a record of it is under review, and a
+/// new AWS account ID once credits were issued to the current one. The customer row must be locked already; this
+/// locks its records too (so that a concurrent submission waits for this change, or this change sees the
+/// submission) and returns those open to edits (DRAFT, ACTION_REQUIRED), whose checklist now reads other facts.
+pub(crate) async fn facts_may_change(
     txn: &impl ConnectionTrait,
     current: &customer::Model,
-    diff: &Changes,
+    fields: &[&str],
 ) -> AppResult<Vec<opportunity::Model>> {
     let records = opportunity::Entity::find()
         .filter(opportunity::Column::CustomerId.eq(current.id))
@@ -347,8 +350,12 @@ async fn facts_may_change(
         .all(txn)
         .await?;
     let mut errors = FieldErrors::default();
-    if let Some(frozen) = records.iter().find(|r| FACTS_FROZEN.contains(&r.status)) {
-        for field in diff.fields() {
+    let under_review = |r: &&opportunity::Model| {
+        FACTS_FROZEN.contains(&r.status)
+            && !lifecycle::closed_without_award(r.status, r.awarded_amount_usd)
+    };
+    if let Some(frozen) = records.iter().find(under_review) {
+        for field in fields {
             errors.add(
                 field,
                 "RECORD_UNDER_REVIEW",
@@ -361,7 +368,7 @@ async fn facts_may_change(
             );
         }
     }
-    if diff.fields().any(|f| f == "awsAccountId") {
+    if fields.contains(&"awsAccountId") {
         let granted = credit_grant::Entity::find()
             .filter(
                 Condition::any()
@@ -392,7 +399,7 @@ async fn facts_may_change(
 
 /// Moves the version of the records whose checklist reads the changed facts, so that an edit or a resubmission
 /// made against the old facts is a `CONFLICT` and the filer reloads.
-async fn bump_open_records(
+pub(crate) async fn bump_open_records(
     txn: &impl ConnectionTrait,
     caller: &Caller,
     records: &[opportunity::Model],
@@ -582,7 +589,8 @@ pub async fn update(
         return Ok(current);
     }
     let now = crate::time::now();
-    let open_records = facts_may_change(&tx.txn, &current, &diff).await?;
+    let changed: Vec<&str> = diff.fields().collect();
+    let open_records = facts_may_change(&tx.txn, &current, &changed).await?;
     row.updated_at = Set(now);
     let updated = row.update(&tx.txn).await.map_err(duplicate_account)?;
     bump_open_records(&tx.txn, caller, &open_records, now).await?;

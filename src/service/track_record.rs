@@ -178,8 +178,8 @@ pub async fn track_records_for(
         .chain(live.into_iter().filter_map(|(id, a, r)| Some((id?, a, r))))
     {
         if let Some(record) = records.get_mut(&partner_id) {
-            record.approved += approved;
-            record.decided += approved + rejected;
+            record.approved = record.approved.saturating_add(approved);
+            record.decided = record.decided.saturating_add(approved + rejected);
         }
     }
     Ok(records)
@@ -239,10 +239,10 @@ impl CloseRatePoint {
     }
 
     fn add(&mut self, other: &CloseRatePoint) {
-        self.submitted += other.submitted;
-        self.approved += other.approved;
-        self.rejected += other.rejected;
-        self.awarded_usd += other.awarded_usd;
+        self.submitted = self.submitted.saturating_add(other.submitted);
+        self.approved = self.approved.saturating_add(other.approved);
+        self.rejected = self.rejected.saturating_add(other.rejected);
+        self.awarded_usd = self.awarded_usd.saturating_add(other.awarded_usd);
     }
 }
 

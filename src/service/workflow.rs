@@ -10,7 +10,7 @@ use entity::{
 };
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
-    QueryFilter, Set,
+    QueryFilter, QuerySelect, Set,
     sea_query::{Expr, ExprTrait},
 };
 use serde::Serialize;
@@ -726,15 +726,24 @@ pub async fn update(
 
     let tx = begin_write(&caller.db).await?;
     let now = crate::time::now();
+    // The website is a fact of the customer that the checklist reads: it changes under the same rules (and locks, in
+    // the same order: the customer, then its records) as `updateCustomer`.
+    let siblings = match &website {
+        Some(_) => {
+            let customer = lock_customer(&tx.txn, record.customer_id).await?;
+            let open =
+                customers::facts_may_change(&tx.txn, &customer, &["customerWebsite"]).await?;
+            Some((customer.website, open))
+        }
+        None => None,
+    };
     let updated = advance(&tx.txn, &record, record.status, active, now).await?;
     if let Some(lines) = &changes.consumption {
         replace_consumption(&tx.txn, record.id, lines).await?;
     }
-    if let Some(website) = website {
-        let before = customer::Entity::find_by_id(record.customer_id)
-            .one(&tx.txn)
-            .await?
-            .map(|c| c.website);
+    if let (Some(website), Some((before, open))) = (website, siblings) {
+        let others: Vec<_> = open.into_iter().filter(|r| r.id != record.id).collect();
+        customers::bump_open_records(&tx.txn, caller, &others, now).await?;
         customer::ActiveModel {
             id: Set(record.customer_id),
             website: Set(website.clone()),
@@ -778,6 +787,39 @@ pub struct Submission {
     pub record: opportunity::Model,
     pub report: Report,
     pub errors: Vec<UserError>,
+}
+
+/// Locks the customer row for the rest of the transaction (SQLite serializes writers already).
+async fn lock_customer(txn: &impl ConnectionTrait, id: i64) -> AppResult<customer::Model> {
+    customer::Entity::find_by_id(id)
+        .lock_exclusive()
+        .one(txn)
+        .await?
+        .ok_or_else(|| AppError::Internal(format!("customer {id} is missing")))
+}
+
+/// The customer as the checklist is about to read it, outside any transaction.
+async fn customer_as_read(caller: &Caller, id: i64) -> AppResult<customer::Model> {
+    customer::Entity::find_by_id(id)
+        .one(&caller.db)
+        .await?
+        .ok_or_else(|| AppError::Internal(format!("customer {id} is missing")))
+}
+
+/// Inside a submission's transaction: the customer's facts are those the checklist just read. The customer is
+/// locked (as `updateCustomer` locks it first), so no change can commit between here and the submission; one that
+/// committed since the checklist read the facts is a `CONFLICT`, and the client submits again on the new facts.
+async fn facts_unchanged_since(
+    txn: &impl ConnectionTrait,
+    read: &customer::Model,
+) -> AppResult<()> {
+    let now = lock_customer(txn, read.id).await?;
+    if now.updated_at != read.updated_at {
+        return Err(AppError::Conflict(
+            "the customer's facts changed while the record was being submitted: reload it and submit again".into(),
+        ));
+    }
+    Ok(())
 }
 
 /// Everything that refuses a submission (or a resubmission): source rules, the blocking checks, the live slot.
@@ -837,6 +879,7 @@ pub async fn submit(
     dry_run: bool,
 ) -> AppResult<Submission> {
     let record = load_for(caller, id, Action::Submit, Some(expected_version)).await?;
+    let facts = customer_as_read(caller, record.customer_id).await?;
     let (report, errors) = submission_errors(caller, &record).await?;
     if dry_run || !errors.is_empty() {
         return Ok(Submission {
@@ -846,6 +889,7 @@ pub async fn submit(
         });
     }
     let tx = begin_write(&caller.db).await?;
+    facts_unchanged_since(&tx.txn, &facts).await?;
     let now = crate::time::now();
     let changes = opportunity::ActiveModel {
         submitted_at: Set(Some(now)),
@@ -930,6 +974,7 @@ pub async fn reply(
     let record = load_for(caller, id, Action::Reply, Some(expected_version)).await?;
     let body = values::text(body, policy::MAX_USE_CASE_CHARS)
         .map_err(|invalid| AppError::invalid(&["input", "body"], invalid.code, invalid.message))?;
+    let facts = customer_as_read(caller, record.customer_id).await?;
     let (report, errors) = submission_errors(caller, &record).await?;
     if !errors.is_empty() {
         return Ok(Submission {
@@ -939,6 +984,7 @@ pub async fn reply(
         });
     }
     let tx = begin_write(&caller.db).await?;
+    facts_unchanged_since(&tx.txn, &facts).await?;
     let now = crate::time::now();
     let resubmitted = advance(
         &tx.txn,

@@ -31,7 +31,7 @@ use futures_util::{SinkExt, StreamExt, future};
 use tokio::{sync::mpsc, time::Instant};
 
 use self::{
-    operations::{Admission, Envelope, Operations},
+    operations::{Admission, Envelope, Operations, starts_operation},
     session::{Ending, Session},
 };
 use crate::{app::AppState, graphql::loaders::Loaders, service};
@@ -114,8 +114,18 @@ async fn serve(
                 let principal = session.get().map(Session::principal);
                 let admission = operations.admit(&bytes, principal, &state);
                 let refusals = refusals.clone();
+                let (session, state) = (session.clone(), state.clone());
                 async move {
                     let answer = match admission {
+                        // An operation runs as the connection's principal: only while its session still holds (a
+                        // query or mutation sent after logout must not run, not only have its answer withheld).
+                        Admission::Forward if starts_operation(&bytes) => match session.get() {
+                            Some(session) => match session.check(&state).await {
+                                Ok(()) => return Some(bytes),
+                                Err(ending) => ended(ending),
+                            },
+                            None => return Some(bytes),
+                        },
                         Admission::Forward => return Some(bytes),
                         Admission::Refuse(text) => Message::Text(text.into()),
                         Admission::Close(code, reason) => close(code, reason),

@@ -125,6 +125,11 @@ impl Operations {
     }
 }
 
+/// Whether a client message starts an operation (`subscribe`, or the legacy `start`).
+pub fn starts_operation(message: &[u8]) -> bool {
+    Envelope::of(message).is_some_and(|envelope| is_start(&envelope.kind))
+}
+
 /// `subscribe` in `graphql-transport-ws`, `start` in the legacy protocol (async-graphql takes either in both).
 fn is_start(kind: &str) -> bool {
     kind == "subscribe" || kind == "start"

@@ -227,6 +227,16 @@ async fn vc_reads_the_status_view_only(extra: &[(&str, &str)]) {
             first_error_codes(&listed).contains(&"FORBIDDEN".to_owned()),
             "{field} listed: {listed}"
         );
+        // The content is null on that record only: the list and every other record stay.
+        let listed_record = listed["data"]["opportunities"]["nodes"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{field}: the list is gone: {listed}"))
+            .iter()
+            .find(|n| n["reference"] == filed["reference"])
+            .unwrap_or_else(|| panic!("{listed}"))
+            .clone();
+        let key = field.split_whitespace().next().unwrap();
+        assert!(listed_record[key].is_null(), "{listed_record}");
         assert!(
             !listed.to_string().contains("tenant-per-schema"),
             "{listed}"
@@ -281,6 +291,22 @@ async fn vc_reads_the_status_view_only(extra: &[(&str, &str)]) {
         revoked["data"]["revokeAttestation"]["userErrors"],
         json!([]),
         "{revoked}"
+    );
+    let own_history = app
+        .graphql(
+            Some(&vc),
+            "query($id: ID!) { node(id: $id) { ... on FundingAttestation { revokedAt customer { website monthlyAwsSpendUsd } } } }",
+            json!({ "id": attested["data"]["attestFunding"]["attestation"]["id"] }),
+        )
+        .await;
+    assert_eq!(error_code(&own_history), Some("NOT_FOUND"), "{own_history}");
+    assert!(
+        own_history["data"]["node"]["revokedAt"].is_string(),
+        "{own_history}"
+    );
+    assert!(
+        own_history["data"]["node"]["customer"].is_null(),
+        "{own_history}"
     );
     for id in [&filed["id"], &customer] {
         let gone = app
@@ -564,6 +590,28 @@ async fn the_customer_facts_a_reviewer_decides_on_cannot_change_under_review() {
     };
     // SUBMITTED, then IN_REVIEW: a sanctioned country, the competitor flag, the stage and the spend all stay.
     refuse_all(json!({ "id": customer, "country": "CU" })).await;
+    // The website moves neither through a sibling draft (`customerWebsite` of updateOpportunity).
+    let partner = app.token_for(PARTNER_ADVANCED).await;
+    let sibling = create(
+        &app,
+        &partner,
+        &record(&customer, "GENAI_POC", "Steady agent", SUPPORT_AGENT),
+    )
+    .await;
+    let through_sibling = try_mutate(
+        &app,
+        &partner,
+        "updateOpportunity",
+        "UpdateOpportunityInput",
+        json!({ "id": sibling["id"], "expectedVersion": sibling["version"], "customerWebsite": "https://moved.example.com" }),
+        "opportunity { id version }",
+    )
+    .await;
+    assert_eq!(
+        user_error_codes(&through_sibling["data"]["updateOpportunity"]),
+        vec!["RECORD_UNDER_REVIEW"],
+        "{through_sibling}"
+    );
     let reviewer = app.token_for(REVIEWER).await;
     let in_review = start_review(&app, &reviewer, &filed).await;
     refuse_all(json!({ "id": customer, "competesWithAws": true, "fundingStage": "SEED", "monthlyAwsSpendUsd": 90000 }))
@@ -828,6 +876,29 @@ async fn an_approval_for_nothing_closes_the_record_and_frees_its_funding_source(
     )
     .await;
     assert_eq!(distinct["status"], "SUBMITTED");
+    // Nor does it freeze the customer's facts once nothing is under review.
+    let reviewer_token = app.token_for(REVIEWER).await;
+    let in_review = start_review(&app, &reviewer_token, &distinct).await;
+    ok_record(
+        &decide(
+            &app,
+            &reviewer_token,
+            &in_review,
+            json!({ "decision": "REJECT", "reasons": ["PLAUSIBLE_SPEND"] }),
+        )
+        .await,
+    );
+    let changed = update_customer(
+        &app,
+        PARTNER_ADVANCED,
+        json!({ "id": customer, "monthlyAwsSpendUsd": 7000 }),
+    )
+    .await;
+    assert_eq!(
+        changed["data"]["updateCustomer"]["userErrors"],
+        json!([]),
+        "{changed}"
+    );
 }
 
 #[tokio::test]

@@ -164,6 +164,11 @@ async fn a_page_answers_what_the_resolvers_answer_for_every_role() {
             )
             .await["data"]
             .clone();
+        // A status view keeps the page: content fields are null where refused, never the whole list.
+        assert!(
+            first["opportunities"]["pageInfo"].is_object(),
+            "as {email}: no page: {first}"
+        );
         if let Some(end) = first["opportunities"]["pageInfo"]["endCursor"].as_str() {
             same_answer(
                 &fast,

@@ -283,3 +283,38 @@ async fn a_second_subscription_under_an_open_id_closes_the_connection_with_4409(
         ended(4409, "Subscriber for this id already exists")
     );
 }
+
+#[tokio::test]
+async fn no_operation_runs_over_a_connection_whose_session_ended() {
+    let app = TestApp::spawn().await;
+    let address = serve(&app).await;
+    let token = app.login(PARTNER_ADVANCED).await;
+    let mut socket = connect(&address, &token).await;
+    let logout = app
+        .graphql(Some(&token), "mutation { logout }", json!({}))
+        .await;
+    assert_eq!(logout["data"]["logout"], true, "{logout}");
+
+    // A mutation sent over the socket would run as the connection's principal: it is not run at all (not merely
+    // answered with a closed socket).
+    send(
+        &mut socket,
+        json!({ "id": "m", "type": "subscribe", "payload": { "query": r#"mutation { createCustomer(input: {
+            legalName: "Ghost Session Ltd", website: "https://ghost.example.com", awsAccountId: "320000000001",
+            country: "GB", incorporated: true, fundingStage: SEED, engineerCount: 3, monthsOnAws: 2,
+            monthlyAwsSpendUsd: 900, marketplaceSpendShare: 0, competesWithAws: false }) { customer { id } } }"# } }),
+    )
+    .await;
+    assert_eq!(
+        ending(&mut socket, Duration::from_secs(5)).await,
+        ended(4401, "session ended")
+    );
+    let created = app
+        .query_as(
+            ADMIN,
+            "{ customers(filter: { search: \"Ghost Session\" }) { totalCount } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(created["customers"]["totalCount"], 0, "{created}");
+}

@@ -69,7 +69,8 @@ impl Opportunity {
 /// A VC firm sees the records of a company it attests (while the attestation stands) as a status view: reference,
 /// status, funding source, amounts requested and awarded, dates and the filing firm. Their content (filer's
 /// reference, filing user, engagement type, workload, use case, scope of work, consumption, deal size, eligibility,
-/// decisions, messages) is `FORBIDDEN` to it; it reads the content of the records it filed itself.
+/// decisions, messages) is null for it, with a `FORBIDDEN` error at the field's path, so that a list mixing such
+/// records with its own keeps them all; it reads the content of the records it filed itself.
 #[Object]
 impl Opportunity {
     pub async fn id(&self) -> ID {
@@ -120,16 +121,16 @@ impl Opportunity {
                 .ok_or_else(|| dangling("VC firm", id))?,
         )))
     }
-    async fn filed_by(&self, ctx: &Context<'_>) -> Result<User> {
+    async fn filed_by(&self, ctx: &Context<'_>) -> Result<Option<User>> {
         self.content(ctx)?;
         let id = self.0.filed_by_user_id;
-        Ok(User(
+        Ok(Some(User(
             loaders(ctx)?
                 .users
                 .load_one(id)
                 .await?
                 .ok_or_else(|| dangling("user", id))?,
-        ))
+        )))
     }
     async fn submission_path(&self) -> SubmissionPath {
         self.0.submission_path.into()
@@ -137,54 +138,59 @@ impl Opportunity {
     async fn funding_source(&self) -> FundingSource {
         self.0.funding_source.into()
     }
-    async fn engagement_type(&self, ctx: &Context<'_>) -> Result<EngagementType> {
+    async fn engagement_type(&self, ctx: &Context<'_>) -> Result<Option<EngagementType>> {
         self.content(ctx)?;
-        Ok(self.0.engagement_type.into())
+        Ok(Some(self.0.engagement_type.into()))
     }
-    async fn workload_name(&self, ctx: &Context<'_>) -> Result<&str> {
+    async fn workload_name(&self, ctx: &Context<'_>) -> Result<Option<&str>> {
         self.content(ctx)?;
-        Ok(&self.0.workload_name)
+        Ok(Some(&self.0.workload_name))
     }
     /// The free text a reviewer reads. Content: not in a VC firm's status view.
-    async fn use_case(&self, ctx: &Context<'_>) -> Result<&str> {
+    async fn use_case(&self, ctx: &Context<'_>) -> Result<Option<&str>> {
         self.content(ctx)?;
-        Ok(&self.0.use_case)
+        Ok(Some(&self.0.use_case))
     }
-    async fn scope_of_work(&self, ctx: &Context<'_>) -> Result<&str> {
+    async fn scope_of_work(&self, ctx: &Context<'_>) -> Result<Option<&str>> {
         self.content(ctx)?;
-        Ok(&self.0.scope_of_work)
+        Ok(Some(&self.0.scope_of_work))
     }
-    async fn projected_consumption(&self, ctx: &Context<'_>) -> Result<Vec<ConsumptionLine>> {
+    async fn projected_consumption(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<Option<Vec<ConsumptionLine>>> {
         self.content(ctx)?;
         let lines = loaders(ctx)?
             .consumption_lines
             .load_one(self.0.id)
             .await?
             .unwrap_or_default();
-        Ok(lines
-            .into_iter()
-            .map(|l| ConsumptionLine {
-                service: l.service.into(),
-                monthly_usd: l.monthly_usd,
-            })
-            .collect())
-    }
-    /// Sum of the projected consumption lines.
-    async fn projected_monthly_usd(&self, ctx: &Context<'_>) -> Result<i64> {
-        self.content(ctx)?;
-        let lines = loaders(ctx)?
-            .consumption_lines
-            .load_one(self.0.id)
-            .await?
-            .unwrap_or_default();
-        Ok(crate::domain::values::sum_usd(
-            lines.iter().map(|l| l.monthly_usd),
+        Ok(Some(
+            lines
+                .into_iter()
+                .map(|l| ConsumptionLine {
+                    service: l.service.into(),
+                    monthly_usd: l.monthly_usd,
+                })
+                .collect(),
         ))
     }
-    /// Estimated annual deal size after credits.
-    async fn estimated_annual_deal_usd(&self, ctx: &Context<'_>) -> Result<i64> {
+    /// Sum of the projected consumption lines.
+    async fn projected_monthly_usd(&self, ctx: &Context<'_>) -> Result<Option<i64>> {
         self.content(ctx)?;
-        Ok(self.0.estimated_annual_deal_usd)
+        let lines = loaders(ctx)?
+            .consumption_lines
+            .load_one(self.0.id)
+            .await?
+            .unwrap_or_default();
+        Ok(Some(crate::domain::values::sum_usd(
+            lines.iter().map(|l| l.monthly_usd),
+        )))
+    }
+    /// Estimated annual deal size after credits.
+    async fn estimated_annual_deal_usd(&self, ctx: &Context<'_>) -> Result<Option<i64>> {
+        self.content(ctx)?;
+        Ok(Some(self.0.estimated_annual_deal_usd))
     }
     async fn requested_amount_usd(&self) -> i64 {
         self.0.requested_amount_usd
@@ -215,7 +221,7 @@ impl Opportunity {
     /// The reviewer checklist, computed now: one row per check with the reason, and a recommendation.
     /// Visible to the filer and to AWS staff: it weighs facts (track records, other records of the customer) that
     /// other viewers of the record may not see.
-    async fn eligibility(&self, ctx: &Context<'_>) -> Result<EligibilityReport> {
+    async fn eligibility(&self, ctx: &Context<'_>) -> Result<Option<EligibilityReport>> {
         let caller = caller(ctx)?;
         if !caller.principal.is_staff()
             && workflow::party(caller, &self.0) != lifecycle::Party::Filer
@@ -240,27 +246,27 @@ impl Opportunity {
             crate::time::now(),
         )
         .await?;
-        Ok(EligibilityReport::from(report))
+        Ok(Some(EligibilityReport::from(report)))
     }
     /// The review decisions, oldest first.
-    async fn decisions(&self, ctx: &Context<'_>) -> Result<Vec<ReviewDecision>> {
+    async fn decisions(&self, ctx: &Context<'_>) -> Result<Option<Vec<ReviewDecision>>> {
         self.content(ctx)?;
         let rows = loaders(ctx)?
             .decisions
             .load_one(self.0.id)
             .await?
             .unwrap_or_default();
-        Ok(rows.into_iter().map(ReviewDecision).collect())
+        Ok(Some(rows.into_iter().map(ReviewDecision).collect()))
     }
     /// The clarification thread between reviewer and filer, oldest first.
-    async fn messages(&self, ctx: &Context<'_>) -> Result<Vec<ClarificationMessage>> {
+    async fn messages(&self, ctx: &Context<'_>) -> Result<Option<Vec<ClarificationMessage>>> {
         self.content(ctx)?;
         let rows = loaders(ctx)?
             .messages
             .load_one(self.0.id)
             .await?
             .unwrap_or_default();
-        Ok(rows.into_iter().map(ClarificationMessage).collect())
+        Ok(Some(rows.into_iter().map(ClarificationMessage).collect()))
     }
     async fn credit_grant(&self, ctx: &Context<'_>) -> Result<Option<CreditGrant>> {
         Ok(loaders(ctx)?

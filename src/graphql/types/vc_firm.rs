@@ -10,12 +10,13 @@ use super::{
     user::User,
 };
 use crate::{
+    auth::Actor,
     graphql::{
         connection::{ConnectionTotals, PagedConnection, connection},
         context::{caller, loaders},
         ids::NodeType,
     },
-    service::{pagination::PageRequest, vc_firms as service},
+    service::{customers, pagination::PageRequest, vc_firms as service},
 };
 
 /// A venture firm that attests the funding of its portfolio companies.
@@ -77,15 +78,21 @@ impl FundingAttestation {
                 .ok_or_else(|| dangling("VC firm", id))?,
         ))
     }
-    async fn customer(&self, ctx: &Context<'_>) -> Result<Customer> {
+    /// The company attested. Null (with `NOT_FOUND`) where the viewer no longer sees it: a VC firm's revoked
+    /// attestation of a company it neither attests otherwise nor filed for.
+    async fn customer(&self, ctx: &Context<'_>) -> Result<Option<Customer>> {
         let id = self.0.customer_id;
-        Ok(Customer(
+        // The firm's live attestation is its view of the company; a revoked one is only its own history.
+        if self.0.revoked_at.is_some() && matches!(caller(ctx)?.principal.actor, Actor::Vc { .. }) {
+            return Ok(Some(Customer(customers::get(caller(ctx)?, id).await?)));
+        }
+        Ok(Some(Customer(
             loaders(ctx)?
                 .customers
                 .load_one(id)
                 .await?
                 .ok_or_else(|| dangling("customer", id))?,
-        ))
+        )))
     }
     async fn round(&self) -> FundingStage {
         self.0.round.into()
