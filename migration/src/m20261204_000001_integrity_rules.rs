@@ -4,12 +4,16 @@
 //!   the customer's one live slot for the funding source. The partial unique index behind "one live record per
 //!   customer and funding source" leaves such records out.
 //! - A VC firm holds at most one unrevoked attestation of one round, amount and close date for one company. Rows
-//!   that already repeat one are revoked (never deleted) before the index is built, keeping the oldest.
+//!   that already repeat one are revoked (never deleted) before the index is built, keeping the oldest; the revocation
+//!   names no user and says why.
 
-use sea_orm_migration::prelude::*;
+use sea_orm_migration::{prelude::*, sea_orm::DbBackend};
 
 const LIVE_OPPORTUNITY_INDEX: &str = "uq_opportunities_live_customer_funding_source";
 const LIVE_ATTESTATION_INDEX: &str = "uq_funding_attestations_live_round";
+
+/// The reason recorded on an attestation this migration revokes.
+const DUPLICATE_REVOKED: &str = "Revoked when duplicate attestations were forbidden: it repeats an earlier attestation of the same round, amount and close date by the same firm.";
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -30,11 +34,15 @@ impl MigrationTrait for Migration {
             r#"CREATE UNIQUE INDEX "{LIVE_OPPORTUNITY_INDEX}" ON "opportunities" ("customer_id", "funding_source") WHERE "status" IN ('SUBMITTED', 'IN_REVIEW', 'ACTION_REQUIRED') OR ("status" = 'APPROVED' AND ("awarded_amount_usd" IS NULL OR "awarded_amount_usd" <> 0))"#
         ))
         .await?;
-        // The revocation is dated with the duplicate's own attestation time: a value of the column's own type and
-        // format on both databases.
-        db.execute_unprepared(
-            r#"UPDATE "funding_attestations" SET "revoked_at" = "attested_at", "revoked_by_user_id" = "attested_by_user_id", "revocation_reason" = 'Duplicate of an earlier attestation of the same round, amount and date; revoked when duplicates were forbidden.' WHERE "revoked_at" IS NULL AND EXISTS (SELECT 1 FROM "funding_attestations" AS "earlier" WHERE "earlier"."revoked_at" IS NULL AND "earlier"."vc_firm_id" = "funding_attestations"."vc_firm_id" AND "earlier"."customer_id" = "funding_attestations"."customer_id" AND "earlier"."round" = "funding_attestations"."round" AND "earlier"."amount_usd" = "funding_attestations"."amount_usd" AND "earlier"."closed_on" = "funding_attestations"."closed_on" AND "earlier"."id" < "funding_attestations"."id")"#,
-        )
+        // Revoked now, by nobody (a migration, not a user: the reason says so), in each database's own timestamp
+        // format (SQLite keeps RFC 3339 text, as the entities write it).
+        let now = match manager.get_database_backend() {
+            DbBackend::Sqlite => "strftime('%Y-%m-%dT%H:%M:%f+00:00', 'now')",
+            _ => "CURRENT_TIMESTAMP",
+        };
+        db.execute_unprepared(&format!(
+            r#"UPDATE "funding_attestations" SET "revoked_at" = {now}, "revoked_by_user_id" = NULL, "revocation_reason" = '{DUPLICATE_REVOKED}' WHERE "revoked_at" IS NULL AND EXISTS (SELECT 1 FROM "funding_attestations" AS "earlier" WHERE "earlier"."revoked_at" IS NULL AND "earlier"."vc_firm_id" = "funding_attestations"."vc_firm_id" AND "earlier"."customer_id" = "funding_attestations"."customer_id" AND "earlier"."round" = "funding_attestations"."round" AND "earlier"."amount_usd" = "funding_attestations"."amount_usd" AND "earlier"."closed_on" = "funding_attestations"."closed_on" AND "earlier"."id" < "funding_attestations"."id")"#,
+        ))
         .await?;
         db.execute_unprepared(&format!(
             r#"CREATE UNIQUE INDEX "{LIVE_ATTESTATION_INDEX}" ON "funding_attestations" ("vc_firm_id", "customer_id", "round", "amount_usd", "closed_on") WHERE "revoked_at" IS NULL"#

@@ -120,6 +120,110 @@ async fn entities_round_trip_and_constraints_hold_on_postgres() {
     .await;
 }
 
+#[tokio::test]
+async fn duplicate_attestations_are_revoked_before_they_are_forbidden_on_sqlite() {
+    let db = sqlite().await;
+    duplicate_attestations_are_revoked_before_they_are_forbidden(&db).await;
+}
+
+#[tokio::test]
+async fn duplicate_attestations_are_revoked_before_they_are_forbidden_on_postgres() {
+    let Some(admin_url) = postgres_admin_url() else {
+        return;
+    };
+    with_fresh_postgres(&admin_url, |db| async move {
+        duplicate_attestations_are_revoked_before_they_are_forbidden(&db).await;
+    })
+    .await;
+}
+
+/// Data written before `m20261204_000001` may hold the same attestation twice: the migration keeps the oldest,
+/// revokes the others (readable as the entities read them), and then the database refuses a new twin.
+async fn duplicate_attestations_are_revoked_before_they_are_forbidden(db: &DatabaseConnection) {
+    let before_the_rule = Migrator::migrations().len() as u32 - 1;
+    Migrator::up(db, Some(before_the_rule)).await.unwrap();
+    let now = at(27);
+    let vc = vc_firm::ActiveModel {
+        name: Set("Twice Ventures".into()),
+        portfolio_access: Set(false),
+        reputation: Set(VcReputation::Emerging),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .unwrap();
+    let customer = customer::ActiveModel {
+        legal_name: Set("Twin Rounds Ltd".into()),
+        website: Set("https://twin.example".into()),
+        aws_account_id: Set("210987654321".into()),
+        country: Set("GB".into()),
+        incorporated: Set(true),
+        funding_stage: Set(FundingStage::Seed),
+        engineer_count: Set(4),
+        months_on_aws: Set(3),
+        monthly_aws_spend_usd: Set(800),
+        marketplace_spend_share: Set(0.0),
+        competes_with_aws: Set(false),
+        self_serve_credit_usd: Set(0),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .unwrap();
+    let vc_user = user::ActiveModel {
+        email: Set("twin@twice.example".into()),
+        email_normalized: Set("twin@twice.example".into()),
+        display_name: Set("Twin".into()),
+        password_hash: Set("$argon2id$placeholder".into()),
+        role: Set(Role::Vc),
+        vc_firm_id: Set(Some(vc.id)),
+        failed_login_count: Set(0),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .unwrap();
+    let round = funding_attestation::ActiveModel {
+        vc_firm_id: Set(vc.id),
+        customer_id: Set(customer.id),
+        round: Set(FundingStage::Seed),
+        amount_usd: Set(1_500_000),
+        closed_on: Set(NaiveDate::from_ymd_opt(2026, 5, 1).unwrap()),
+        attested_by_user_id: Set(vc_user.id),
+        attested_at: Set(now),
+        ..Default::default()
+    };
+    let first = round.clone().insert(db).await.unwrap();
+    let twin = round.clone().insert(db).await.unwrap();
+
+    Migrator::up(db, None).await.unwrap();
+    let first = FundingAttestation::find_by_id(first.id)
+        .one(db)
+        .await
+        .unwrap()
+        .unwrap();
+    let twin = FundingAttestation::find_by_id(twin.id)
+        .one(db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(first.revoked_at, None, "the oldest stands");
+    let revoked_at = twin.revoked_at.expect("the twin is revoked");
+    assert!(
+        revoked_at > now,
+        "revoked when migrated, not backdated: {revoked_at}"
+    );
+    assert_eq!(twin.revoked_by_user_id, None);
+    assert!(twin.revocation_reason.unwrap().contains("duplicate"));
+    assert!(round.insert(db).await.is_err(), "a new twin is refused");
+}
+
 async fn apply_revert_apply(db: &DatabaseConnection) {
     let manager = SchemaManager::new(db);
     let migrations = Migrator::migrations().len();
