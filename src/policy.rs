@@ -73,6 +73,9 @@ pub const CUSTOMER_CREDIT_CAP_USD: i64 = 150_000;
 /// figure here, and below GraphQL's 32-bit `Int` limit, so that every amount the schema shows is an honest `Int`.
 pub const MAX_USD_AMOUNT: i64 = 1_000_000_000;
 
+/// The largest count an input may carry (engineers, months on AWS, records imported for one month and source).
+pub const MAX_COUNT: i32 = 1_000_000;
+
 /// The earliest close date of a funding round a VC firm may attest.
 pub const EARLIEST_ROUND_CLOSE: (i32, u32, u32) = (1990, 1, 1);
 

@@ -277,7 +277,9 @@ pub fn text(raw: &str, max: usize) -> Result<String, Invalid> {
     if let Some((_, c)) = refused_character(trimmed) {
         return Err(invalid("INVALID_CHARACTERS", describe_refused(c)));
     }
-    if max <= crate::policy::MAX_SHORT_TEXT_CHARS && trimmed.contains(['\n', '\r', '\t']) {
+    if max <= crate::policy::MAX_SHORT_TEXT_CHARS
+        && trimmed.contains(['\n', '\r', '\t', '\u{2028}', '\u{2029}'])
+    {
         return Err(invalid(
             "INVALID_CHARACTERS",
             "this field is one line: no line breaks or tabs",

@@ -8,8 +8,9 @@ use entity::{
 };
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 
-use super::track_record;
+use super::{scope, track_record};
 use crate::{
+    auth::Principal,
     domain::eligibility::{
         self, AttestationFacts, CustomerFacts, Facts, FilerFacts, OtherRecord, RecordFacts, Report,
     },
@@ -21,6 +22,19 @@ use crate::{
 pub struct Candidate<'a> {
     pub record: &'a opportunity::Model,
     pub consumption: &'a [(AwsService, i64)],
+    pub audience: Audience<'a>,
+}
+
+/// Whose view of the customer's other records and attestations the checklist weighs.
+#[derive(Clone, Copy)]
+pub enum Audience<'a> {
+    /// The reviewer deciding (and the award it sets): every record and attestation of the customer.
+    Reviewer,
+    /// Someone reading the report (its filer, or AWS staff): only the records whose content and the attestations that
+    /// principal may read. A filer's report is then no oracle for another filer's workload names and use cases (a
+    /// draft edited at will could test guesses against them) or for other firms' attestations; the reviewer still
+    /// weighs them all.
+    Viewer(&'a Principal),
 }
 
 pub async fn consumption_of(
@@ -90,8 +104,18 @@ pub async fn evaluate(
         .await?
         .ok_or_else(|| AppError::Internal(format!("record {} has no customer", record.id)))?;
 
+    let (attestations_seen, records_seen) = match candidate.audience {
+        Audience::Reviewer => (Condition::all(), Condition::all()),
+        Audience::Viewer(principal) => (
+            scope::attestations(principal),
+            Condition::all()
+                .add(scope::opportunities(principal))
+                .add(scope::opportunity_content(principal)),
+        ),
+    };
     let attestations = funding_attestation::Entity::find()
         .find_also_related(vc_firm::Entity)
+        .filter(attestations_seen)
         .filter(funding_attestation::Column::CustomerId.eq(customer.id))
         .filter(funding_attestation::Column::RevokedAt.is_null())
         .order_by_asc(funding_attestation::Column::Id)
@@ -149,6 +173,7 @@ pub async fn evaluate(
     };
 
     let others_rows = opportunity::Entity::find()
+        .filter(records_seen)
         .filter(opportunity::Column::CustomerId.eq(customer.id))
         .filter(opportunity::Column::Id.ne(record.id))
         .filter(opportunity::Column::Status.is_in(COUNTED))

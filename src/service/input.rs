@@ -63,15 +63,21 @@ impl FieldErrors {
     }
 }
 
-/// A non-negative count (engineers, months, records).
+/// A non-negative count (engineers, months, records), at most [`policy::MAX_COUNT`]: sums of counts (a track
+/// record over months and funding sources) stay honest 32-bit `Int`s.
 pub fn count(raw: i32) -> Result<i32, Invalid> {
-    if raw >= 0 {
-        Ok(raw)
-    } else {
+    if raw < 0 {
         Err(Invalid {
             code: "NEGATIVE_COUNT",
             message: "counts cannot be negative".into(),
         })
+    } else if raw > crate::policy::MAX_COUNT {
+        Err(Invalid {
+            code: "COUNT_OUT_OF_RANGE",
+            message: format!("counts are at most {}", crate::policy::MAX_COUNT),
+        })
+    } else {
+        Ok(raw)
     }
 }
 

@@ -117,7 +117,12 @@ fn decode_cursor<E: EntityTrait>(
         (SortKeyKind::Time, serde_json::Value::String(s)) => {
             SortKey::Time(s.parse::<DateTime<Utc>>().map_err(|_| bad_cursor())?)
         }
-        (SortKeyKind::Text, serde_json::Value::String(s)) => SortKey::Text(s),
+        // A cursor is the client's text too: it holds no byte a stored text may not (PostgreSQL refuses a NUL).
+        (SortKeyKind::Text, serde_json::Value::String(s))
+            if crate::domain::values::refused_character(&s).is_none() =>
+        {
+            SortKey::Text(s)
+        }
         _ => return Err(bad_cursor()),
     };
     Ok((key, body.i))

@@ -141,6 +141,7 @@ pub async fn decide(
                 eligibility::Candidate {
                     record: &record,
                     consumption: &lines,
+                    audience: eligibility::Audience::Reviewer,
                 },
                 now,
             )

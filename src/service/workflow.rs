@@ -830,9 +830,11 @@ async fn submission_errors(
     let lines = eligibility::consumption_of(&caller.db, record.id).await?;
     let report = eligibility::evaluate(
         &caller.db,
+        // The report goes back to the filer: it weighs what the filer may read.
         eligibility::Candidate {
             record,
             consumption: &lines,
+            audience: eligibility::Audience::Viewer(&caller.principal),
         },
         crate::time::now(),
     )

@@ -935,3 +935,151 @@ async fn a_reduced_portfolio_award_stays_inside_the_portfolio_range() {
     .await;
     assert_eq!(ok_record(&inside)["awardedAmountUsd"], 40_000);
 }
+
+// ---- found by a second hostile pass ----------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn a_filers_report_is_no_oracle_for_other_filers_workloads_or_attestations() {
+    let app = TestApp::spawn().await;
+    let customer =
+        series_a_customer(&app, PARTNER_ADVANCED, "Oracle Proof Ltd", "310000000010").await;
+    submitted(
+        &app,
+        PARTNER_ADVANCED,
+        &record(
+            &customer,
+            "BUILD_FOR_STARTUPS",
+            "Secret ledger rebuild",
+            PLATFORM,
+        ),
+    )
+    .await;
+    // Another firm attests first, then the Portfolio VC, which files its own record and edits its draft at will.
+    for vc in [VC_EMERGING, VC_PORTFOLIO] {
+        let attested = attest(
+            &app,
+            vc,
+            json!({ "customerId": customer, "round": "SERIES_A", "amountUsd": 6_000_000, "closedOn": days_ago(40) }),
+        )
+        .await;
+        assert_eq!(
+            attested["data"]["attestFunding"]["userErrors"],
+            json!([]),
+            "{attested}"
+        );
+    }
+    let vc = app.token_for(VC_PORTFOLIO).await;
+    let report_for = |workload: &'static str| {
+        let (app, vc, customer) = (&app, vc.clone(), customer.clone());
+        async move {
+            let draft = create(
+                app,
+                &vc,
+                &record(&customer, "ACTIVATE_PORTFOLIO", workload, PLATFORM),
+            )
+            .await;
+            let seen = app
+                .graphql(
+                    Some(&vc),
+                    "query($id: ID!) { node(id: $id) { ... on Opportunity { eligibility { recommendedDecision recommendedAmountUsd checks { check outcome detail } } } } }",
+                    json!({ "id": draft["id"] }),
+                )
+                .await;
+            assert!(seen.get("errors").is_none(), "{seen}");
+            let withdrawn = try_mutate(
+                app,
+                &vc,
+                "withdrawOpportunity",
+                "WithdrawOpportunityInput",
+                json!({ "id": draft["id"], "expectedVersion": draft["version"] }),
+                "opportunity { status }",
+            )
+            .await;
+            assert!(withdrawn.get("errors").is_none(), "{withdrawn}");
+            (draft, seen["data"]["node"]["eligibility"].clone())
+        }
+    };
+    // The right guess and a wrong one read the same: nothing tells the VC another filer's workload name.
+    let (guessed, right) = report_for("Secret ledger rebuild").await;
+    let (_, wrong) = report_for("Something else entirely").await;
+    assert_eq!(
+        check(&json!({ "eligibility": right }), "DISTINCT_WORKLOAD")["outcome"],
+        "PASS"
+    );
+    assert_eq!(right["recommendedDecision"], wrong["recommendedDecision"]);
+    assert_eq!(right["recommendedAmountUsd"], wrong["recommendedAmountUsd"]);
+    // Nor does it name another firm's attestation.
+    assert!(!right.to_string().contains("Seedling"), "{right}");
+    // AWS staff still see the duplicate on the same record.
+    let staff = app
+        .query_as(
+            ADMIN,
+            "query($id: ID!) { node(id: $id) { ... on Opportunity { eligibility { checks { check outcome } } } } }",
+            json!({ "id": guessed["id"] }),
+        )
+        .await;
+    assert_eq!(
+        check(&staff["node"], "DISTINCT_WORKLOAD")["outcome"],
+        "FAIL",
+        "{staff}"
+    );
+}
+
+#[tokio::test]
+async fn a_cursor_is_client_text_and_imported_counts_are_bounded() {
+    use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
+    let app = TestApp::spawn().await;
+    let admin = app.token_for(ADMIN).await;
+    let cursor =
+        URL_SAFE_NO_PAD.encode(json!({ "o": "reference", "k": "O1\u{0}", "i": 1 }).to_string());
+    let paged = app
+        .graphql(
+            Some(&admin),
+            "query($c: String) { opportunities(first: 3, after: $c, orderBy: { field: REFERENCE }) { totalCount } }",
+            json!({ "c": cursor }),
+        )
+        .await;
+    assert_eq!(error_code(&paged), Some("BAD_USER_INPUT"), "{paged}");
+
+    let partner_id = partner_named(&app, "Fresh Orbit").await;
+    let imported = send(
+        &app,
+        &admin,
+        "importTrackRecord",
+        "ImportTrackRecordInput",
+        json!({ "partnerId": partner_id, "month": "2025-02", "fundingSource": "BUILD_FOR_STARTUPS",
+                "submitted": i32::MAX, "approved": i32::MAX, "rejected": 0, "awardedUsd": 0 }),
+        "partner { id }",
+    )
+    .await;
+    let mut errors = user_errors(&imported, "importTrackRecord");
+    errors.sort();
+    assert_eq!(
+        errors,
+        vec![
+            ("input.approved".to_owned(), "COUNT_OUT_OF_RANGE".to_owned()),
+            (
+                "input.submitted".to_owned(),
+                "COUNT_OUT_OF_RANGE".to_owned()
+            ),
+        ],
+        "{imported}"
+    );
+
+    // A Unicode line separator is a line break in a one-line field.
+    let customer = series_a_customer(&app, PARTNER_ADVANCED, "Separator Ltd", "310000000011").await;
+    let renamed = update_customer(
+        &app,
+        PARTNER_ADVANCED,
+        json!({ "id": customer, "legalName": "Separator\u{2028}Ltd" }),
+    )
+    .await;
+    assert_eq!(
+        user_errors(&renamed, "updateCustomer"),
+        vec![(
+            "input.legalName".to_owned(),
+            "INVALID_CHARACTERS".to_owned()
+        )],
+        "{renamed}"
+    );
+}

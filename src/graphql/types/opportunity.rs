@@ -242,6 +242,7 @@ impl Opportunity {
             eligibility::Candidate {
                 record: &self.0,
                 consumption: &consumption,
+                audience: eligibility::Audience::Viewer(&caller.principal),
             },
             crate::time::now(),
         )
