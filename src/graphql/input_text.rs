@@ -48,15 +48,14 @@ fn check_value(value: &Value, path: &mut Vec<String>) -> Option<(String, char)> 
             found
         }),
         Value::Object(fields) => fields.iter().find_map(|(name, item)| {
-            let found = refused_character(name.as_str())
+            refused_character(name.as_str())
                 .map(|(_, c)| (path.join("."), c))
                 .or_else(|| {
                     path.push(name.to_string());
                     let found = check_value(item, path);
                     path.pop();
                     found
-                });
-            found
+                })
         }),
         _ => None,
     }
