@@ -77,7 +77,11 @@ pub const MAX_USD_AMOUNT: i64 = 1_000_000_000;
 pub const MAX_COUNT: i32 = 1_000_000;
 
 /// The earliest close date of a funding round a VC firm may attest.
-pub const EARLIEST_ROUND_CLOSE: (i32, u32, u32) = (1990, 1, 1);
+pub const EARLIEST_ROUND_CLOSE: chrono::NaiveDate =
+    match chrono::NaiveDate::from_ymd_opt(1990, 1, 1) {
+        Some(date) => date,
+        None => panic!("1990-01-01 is a date"),
+    };
 
 /// Word-trigram Jaccard similarity at or above which two use cases describe the same workload.
 pub const DUPLICATE_USE_CASE_SIMILARITY: f64 = 0.6;

@@ -145,6 +145,8 @@ impl Share {
 pub struct UsdAmount(i64);
 
 impl UsdAmount {
+    pub const MAX: Self = Self(crate::policy::MAX_USD_AMOUNT);
+
     pub fn parse(raw: i64) -> Result<Self, Invalid> {
         if raw < 0 {
             Err(invalid(
@@ -154,10 +156,7 @@ impl UsdAmount {
         } else if raw > crate::policy::MAX_USD_AMOUNT {
             Err(invalid(
                 "AMOUNT_OUT_OF_RANGE",
-                format!(
-                    "amounts are at most {}",
-                    Self(crate::policy::MAX_USD_AMOUNT)
-                ),
+                format!("amounts are at most {}", Self::MAX),
             ))
         } else {
             Ok(Self(raw))

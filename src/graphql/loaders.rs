@@ -41,6 +41,12 @@ loader!(
     service::customers::load_by_ids
 );
 loader!(
+    VisibleCustomerById,
+    Caller,
+    customer::Model,
+    service::customers::visible_by_ids
+);
+loader!(
     PartnerById,
     DatabaseConnection,
     partner::Model,
@@ -117,6 +123,8 @@ loader!(
 pub struct Loaders {
     pub users: DataLoader<UserById>,
     pub customers: DataLoader<CustomerById>,
+    /// Customers the caller may see; others are absent.
+    pub visible_customers: DataLoader<VisibleCustomerById>,
     pub partners: DataLoader<PartnerById>,
     pub vc_firms: DataLoader<VcFirmById>,
     pub opportunities: DataLoader<OpportunityById>,
@@ -141,6 +149,7 @@ impl Loaders {
         Self {
             users: make(UserById(db.clone())),
             customers: make(CustomerById(db.clone())),
+            visible_customers: make(VisibleCustomerById(caller.clone())),
             partners: make(PartnerById(db.clone())),
             vc_firms: make(VcFirmById(db.clone())),
             opportunities: make(OpportunityById(db.clone())),

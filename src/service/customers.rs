@@ -157,6 +157,19 @@ pub async fn load_by_ids(
     super::rows_by_id::<customer::Entity>(db, customer::Column::Id, ids, |m| m.id).await
 }
 
+/// The given customers that the caller may see; others are absent.
+pub async fn visible_by_ids(
+    caller: &Caller,
+    ids: &[i64],
+) -> AppResult<HashMap<i64, customer::Model>> {
+    let rows = customer::Entity::find()
+        .filter(scope::customers(&caller.principal))
+        .filter(customer::Column::Id.is_in(ids.iter().copied()))
+        .all(&caller.db)
+        .await?;
+    Ok(rows.into_iter().map(|row| (row.id, row)).collect())
+}
+
 /// Credits a customer holds: unexpired grants, plus the earlier self-serve credit unless a Portfolio grant has
 /// superseded it (DESIGN.md §8).
 pub fn total_credits_usd(
@@ -325,6 +338,30 @@ fn audit_json(c: &customer::Model) -> serde_json::Value {
         "selfServeCreditUsd": c.self_serve_credit_usd,
         "ownerPartnerId": c.owner_partner_id,
     })
+}
+
+/// Whether [`row`] locks the customer for the rest of its transaction.
+pub(crate) enum Lock {
+    None,
+    /// `FOR UPDATE` on PostgreSQL; SQLite serializes its writers already.
+    Exclusive,
+}
+
+/// A customer row for a write path, unscoped (the caller has already been shown to work on one of its records).
+pub(crate) async fn row(
+    db: &impl ConnectionTrait,
+    id: i64,
+    lock: Lock,
+) -> AppResult<customer::Model> {
+    let select = customer::Entity::find_by_id(id);
+    let select = match lock {
+        Lock::None => select,
+        Lock::Exclusive => select.lock_exclusive(),
+    };
+    select
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::Internal(format!("customer {id} is missing")))
 }
 
 /// The customer's records a reviewer is deciding (or has decided) on the facts as filed.

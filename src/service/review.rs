@@ -5,11 +5,11 @@ use entity::{
     enums::{DecisionKind, OpportunityStatus},
     opportunity, review_decision,
 };
-use sea_orm::{ActiveModelTrait, ConnectionTrait, DbBackend, EntityTrait, QuerySelect, Set};
+use sea_orm::{ActiveModelTrait, EntityTrait, Set};
 use serde_json::json;
 
 use super::{
-    Caller, audit, begin_write, eligibility, idempotency, opportunities,
+    Caller, audit, begin_write, customers, eligibility, idempotency, opportunities,
     workflow::{advance, announce, load_for, move_only, snapshot},
 };
 use crate::{
@@ -86,17 +86,7 @@ pub async fn decide(
     // customer locked on PostgreSQL (SQLite writers are serialized already), so that two approvals for one
     // customer cannot both spend the same room under the cap.
     let tx = begin_write(&caller.db).await?;
-    let customer = if tx.txn.get_database_backend() == DbBackend::Postgres {
-        customer::Entity::find_by_id(record.customer_id)
-            .lock_exclusive()
-            .one(&tx.txn)
-            .await?
-    } else {
-        customer::Entity::find_by_id(record.customer_id)
-            .one(&tx.txn)
-            .await?
-    }
-    .ok_or_else(|| AppError::Internal(format!("record {id} has no customer")))?;
+    let customer = customers::row(&tx.txn, record.customer_id, customers::Lock::Exclusive).await?;
     let (to, awarded) = match decision.kind {
         DecisionKind::Approve | DecisionKind::ApproveReduced => {
             let full = award_for(record.funding_source, record.requested_amount_usd);

@@ -431,9 +431,7 @@ pub async fn attest(
     } else {
         errors.check("amountUsd", UsdAmount::parse(input.amount_usd));
     }
-    let (year, month, day) = policy::EARLIEST_ROUND_CLOSE;
-    let earliest = NaiveDate::from_ymd_opt(year, month, day)
-        .ok_or_else(|| AppError::Internal("the earliest round close is not a date".into()))?;
+    let earliest = policy::EARLIEST_ROUND_CLOSE;
     if input.closed_on < earliest {
         errors.add(
             "closedOn",
@@ -498,19 +496,6 @@ pub async fn attest(
         },
     };
 
-    let repeated = funding_attestation::Entity::find()
-        .filter(funding_attestation::Column::VcFirmId.eq(vc_firm_id))
-        .filter(funding_attestation::Column::CustomerId.eq(customer.id))
-        .filter(funding_attestation::Column::Round.eq(input.round))
-        .filter(funding_attestation::Column::AmountUsd.eq(input.amount_usd))
-        .filter(funding_attestation::Column::ClosedOn.eq(input.closed_on))
-        .filter(funding_attestation::Column::RevokedAt.is_null())
-        .count(&tx.txn)
-        .await?
-        > 0;
-    if repeated {
-        return Err(duplicate_attestation());
-    }
     let created = funding_attestation::ActiveModel {
         vc_firm_id: Set(vc_firm_id),
         customer_id: Set(customer.id),
@@ -523,7 +508,7 @@ pub async fn attest(
     }
     .insert(&tx.txn)
     .await
-    // A concurrent twin committed between the check and the insert: the partial unique index refuses this one.
+    // The partial unique index on the firm's unrevoked rounds refuses a twin, a concurrent one included.
     .map_err(|err| {
         if super::is_unique_violation(&err) {
             duplicate_attestation()

@@ -10,7 +10,7 @@ use entity::{
 };
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
-    QueryFilter, QuerySelect, Set,
+    QueryFilter, Set,
     sea_query::{Expr, ExprTrait},
 };
 use serde::Serialize;
@@ -289,9 +289,7 @@ fn check_consumption(lines: &[(AwsService, i64)], errors: &mut Vec<UserError>) {
             "AMOUNT_OUT_OF_RANGE",
             format!(
                 "the projected monthly total is at most {}",
-                values::UsdAmount::parse(policy::MAX_USD_AMOUNT)
-                    .map(|a| a.to_string())
-                    .unwrap_or_default()
+                values::UsdAmount::MAX
             ),
         ));
     }
@@ -730,7 +728,8 @@ pub async fn update(
     // the same order: the customer, then its records) as `updateCustomer`.
     let siblings = match &website {
         Some(_) => {
-            let customer = lock_customer(&tx.txn, record.customer_id).await?;
+            let customer =
+                customers::row(&tx.txn, record.customer_id, customers::Lock::Exclusive).await?;
             let open =
                 customers::facts_may_change(&tx.txn, &customer, &["customerWebsite"]).await?;
             Some((customer.website, open))
@@ -789,23 +788,6 @@ pub struct Submission {
     pub errors: Vec<UserError>,
 }
 
-/// Locks the customer row for the rest of the transaction (SQLite serializes writers already).
-async fn lock_customer(txn: &impl ConnectionTrait, id: i64) -> AppResult<customer::Model> {
-    customer::Entity::find_by_id(id)
-        .lock_exclusive()
-        .one(txn)
-        .await?
-        .ok_or_else(|| AppError::Internal(format!("customer {id} is missing")))
-}
-
-/// The customer as the checklist is about to read it, outside any transaction.
-async fn customer_as_read(caller: &Caller, id: i64) -> AppResult<customer::Model> {
-    customer::Entity::find_by_id(id)
-        .one(&caller.db)
-        .await?
-        .ok_or_else(|| AppError::Internal(format!("customer {id} is missing")))
-}
-
 /// Inside a submission's transaction: the customer's facts are those the checklist just read. The customer is
 /// locked (as `updateCustomer` locks it first), so no change can commit between here and the submission; one that
 /// committed since the checklist read the facts is a `CONFLICT`, and the client submits again on the new facts.
@@ -813,7 +795,7 @@ async fn facts_unchanged_since(
     txn: &impl ConnectionTrait,
     read: &customer::Model,
 ) -> AppResult<()> {
-    let now = lock_customer(txn, read.id).await?;
+    let now = customers::row(txn, read.id, customers::Lock::Exclusive).await?;
     if now.updated_at != read.updated_at {
         return Err(AppError::Conflict(
             "the customer's facts changed while the record was being submitted: reload it and submit again".into(),
@@ -881,7 +863,7 @@ pub async fn submit(
     dry_run: bool,
 ) -> AppResult<Submission> {
     let record = load_for(caller, id, Action::Submit, Some(expected_version)).await?;
-    let facts = customer_as_read(caller, record.customer_id).await?;
+    let facts = customers::row(&caller.db, record.customer_id, customers::Lock::None).await?;
     let (report, errors) = submission_errors(caller, &record).await?;
     if dry_run || !errors.is_empty() {
         return Ok(Submission {
@@ -976,7 +958,7 @@ pub async fn reply(
     let record = load_for(caller, id, Action::Reply, Some(expected_version)).await?;
     let body = values::text(body, policy::MAX_USE_CASE_CHARS)
         .map_err(|invalid| AppError::invalid(&["input", "body"], invalid.code, invalid.message))?;
-    let facts = customer_as_read(caller, record.customer_id).await?;
+    let facts = customers::row(&caller.db, record.customer_id, customers::Lock::None).await?;
     let (report, errors) = submission_errors(caller, &record).await?;
     if !errors.is_empty() {
         return Ok(Submission {

@@ -11,12 +11,13 @@ use super::{
 };
 use crate::{
     auth::Actor,
+    error::AppError,
     graphql::{
         connection::{ConnectionTotals, PagedConnection, connection},
         context::{caller, loaders},
         ids::NodeType,
     },
-    service::{customers, pagination::PageRequest, vc_firms as service},
+    service::{pagination::PageRequest, vc_firms as service},
 };
 
 /// A venture firm that attests the funding of its portfolio companies.
@@ -84,7 +85,10 @@ impl FundingAttestation {
         let id = self.0.customer_id;
         // The firm's live attestation is its view of the company; a revoked one is only its own history.
         if self.0.revoked_at.is_some() && matches!(caller(ctx)?.principal.actor, Actor::Vc { .. }) {
-            return Ok(Some(Customer(customers::get(caller(ctx)?, id).await?)));
+            return match loaders(ctx)?.visible_customers.load_one(id).await? {
+                Some(customer) => Ok(Some(Customer(customer))),
+                None => Err(AppError::NotFound.into()),
+            };
         }
         Ok(Some(Customer(
             loaders(ctx)?
