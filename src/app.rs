@@ -155,7 +155,8 @@ impl Application {
                 introspection_enabled: config.introspection,
                 gate_anonymous: !config.is_development(),
             })
-            .extension(graphql::input_text::InputText);
+            .extension(graphql::input_text::InputText)
+            .extension(graphql::response_order::ResponseOrder);
         if !config.introspection {
             builder = builder.disable_introspection().disable_suggestions();
         }

@@ -1,0 +1,291 @@
+//! The conventions frontend teams expect of a GraphQL API (issue 14): responses in the order of the query, a code
+//! on every error, authentication failures that say why, dry runs that say what would happen, and user errors that
+//! point at the field to fix.
+
+use std::time::Duration;
+
+use axum::{
+    body::Body,
+    http::{Request, header},
+};
+use http_body_util::BodyExt;
+use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_json::{Value, json};
+use tower::ServiceExt;
+
+use crate::{helpers::*, subscriptions, workflow_helpers::*};
+
+/// A JSON value that keeps the order of each object's keys as they came over the wire.
+#[derive(Debug)]
+enum Ordered {
+    Object(Vec<(String, Ordered)>),
+    List(Vec<Ordered>),
+    Leaf,
+}
+
+impl<'de> Deserialize<'de> for Ordered {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct OrderedVisitor;
+        impl<'de> Visitor<'de> for OrderedVisitor {
+            type Value = Ordered;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("JSON")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Ordered, A::Error> {
+                let mut entries = Vec::new();
+                while let Some((key, value)) = map.next_entry::<String, Ordered>()? {
+                    entries.push((key, value));
+                }
+                Ok(Ordered::Object(entries))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Ordered, A::Error> {
+                let mut items = Vec::new();
+                while let Some(item) = seq.next_element::<Ordered>()? {
+                    items.push(item);
+                }
+                Ok(Ordered::List(items))
+            }
+            fn visit_bool<E>(self, _: bool) -> Result<Ordered, E> {
+                Ok(Ordered::Leaf)
+            }
+            fn visit_i64<E>(self, _: i64) -> Result<Ordered, E> {
+                Ok(Ordered::Leaf)
+            }
+            fn visit_u64<E>(self, _: u64) -> Result<Ordered, E> {
+                Ok(Ordered::Leaf)
+            }
+            fn visit_f64<E>(self, _: f64) -> Result<Ordered, E> {
+                Ok(Ordered::Leaf)
+            }
+            fn visit_str<E>(self, _: &str) -> Result<Ordered, E> {
+                Ok(Ordered::Leaf)
+            }
+            fn visit_unit<E>(self) -> Result<Ordered, E> {
+                Ok(Ordered::Leaf)
+            }
+        }
+        deserializer.deserialize_any(OrderedVisitor)
+    }
+}
+
+impl Ordered {
+    /// Every object reached by `path` (`*` walks every item of a list), with its keys in wire order.
+    fn keys_at(&self, path: &str) -> Vec<Vec<String>> {
+        let mut here = vec![self];
+        for step in path.split('.').filter(|s| !s.is_empty()) {
+            let mut next = Vec::new();
+            for node in here {
+                match (node, step) {
+                    (Ordered::List(items), "*") => next.extend(items.iter()),
+                    (Ordered::Object(entries), key) => {
+                        next.extend(entries.iter().filter(|(k, _)| k == key).map(|(_, v)| v))
+                    }
+                    _ => {}
+                }
+            }
+            here = next;
+        }
+        here.into_iter()
+            .filter_map(|node| match node {
+                Ordered::Object(entries) => Some(entries.iter().map(|(k, _)| k.clone()).collect()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// Asserts that every object at `path` has exactly `keys`, in that order, and that there is at least one.
+    fn assert_keys(&self, path: &str, keys: &[&str]) {
+        let found = self.keys_at(path);
+        assert!(!found.is_empty(), "nothing at {path}: {self:?}");
+        for object in found {
+            assert_eq!(object, keys, "{path}");
+        }
+    }
+}
+
+/// POSTs an operation and returns the response body as sent, in wire order.
+async fn raw(app: &TestApp, token: &str, query: &str, variables: Value) -> (Ordered, Value) {
+    let body = json!({ "query": query, "variables": variables }).to_string();
+    let request = Request::post("/graphql")
+        .header(header::CONTENT_TYPE, "application/json")
+        .header(header::AUTHORIZATION, format!("Bearer {token}"))
+        .body(Body::from(body))
+        .unwrap();
+    let response = app.router.clone().oneshot(request).await.unwrap();
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    (
+        serde_json::from_slice(&bytes).unwrap(),
+        serde_json::from_slice(&bytes).unwrap(),
+    )
+}
+
+/// A SUBMITTED demo record, as an admin sees it.
+async fn submitted_record(app: &TestApp) -> Value {
+    let data = app
+        .query_as(
+            ADMIN,
+            "{ opportunities(first: 1, filter: { status: [SUBMITTED] }) { nodes { id version reference } } }",
+            json!({}),
+        )
+        .await;
+    data["opportunities"]["nodes"][0].clone()
+}
+
+const PAGE: &str = r#"
+query Page {
+  viewer { role id email }
+  opportunities(first: 20, orderBy: { field: CREATED_AT, direction: DESC }) {
+    totalCount
+    nodes {
+      id projectedMonthlyUsd
+      customer { name: legalName id awsAccountId country }
+      partner { tier name id }
+      status
+      ...Tail
+    }
+    pageInfo { endCursor hasNextPage }
+  }
+  customers(first: 5) { nodes { website id legalName } totalCount }
+}
+fragment Tail on Opportunity { reference requestedAmountUsd fundingSource createdAt }
+"#;
+
+async fn a_page_comes_back_in_query_order(extra: &[(&str, &str)]) {
+    let app = TestApp::spawn_with(extra).await;
+    let token = app.token_for(ADMIN).await;
+    // Concurrent field resolution finishes in a different order from run to run; every run must be in order.
+    for _ in 0..5 {
+        let (ordered, value) = raw(&app, &token, PAGE, json!({})).await;
+        assert!(value.get("errors").is_none(), "{value}");
+        ordered.assert_keys("", &["data"]);
+        ordered.assert_keys("data", &["viewer", "opportunities", "customers"]);
+        ordered.assert_keys("data.viewer", &["role", "id", "email"]);
+        ordered.assert_keys("data.opportunities", &["totalCount", "nodes", "pageInfo"]);
+        ordered.assert_keys(
+            "data.opportunities.nodes.*",
+            &[
+                "id",
+                "projectedMonthlyUsd",
+                "customer",
+                "partner",
+                "status",
+                "reference",
+                "requestedAmountUsd",
+                "fundingSource",
+                "createdAt",
+            ],
+        );
+        ordered.assert_keys(
+            "data.opportunities.nodes.*.customer",
+            &["name", "id", "awsAccountId", "country"],
+        );
+        ordered.assert_keys(
+            "data.opportunities.nodes.*.partner",
+            &["tier", "name", "id"],
+        );
+        ordered.assert_keys("data.customers", &["nodes", "totalCount"]);
+        ordered.assert_keys("data.customers.nodes.*", &["website", "id", "legalName"]);
+    }
+}
+
+#[tokio::test]
+async fn a_page_comes_back_in_the_order_of_the_query_on_the_fast_path() {
+    a_page_comes_back_in_query_order(&[]).await;
+}
+
+#[tokio::test]
+async fn a_page_comes_back_in_the_order_of_the_query_through_the_resolvers() {
+    a_page_comes_back_in_query_order(&[("ACEGATE_READ_PROJECTION", "false")]).await;
+}
+
+#[tokio::test]
+async fn node_lookups_mutation_payloads_and_events_keep_the_order_of_the_query() {
+    node_lookups_mutation_payloads_and_events_in_order(&[]).await;
+    node_lookups_mutation_payloads_and_events_in_order(&[("ACEGATE_READ_PROJECTION", "false")])
+        .await;
+}
+
+async fn node_lookups_mutation_payloads_and_events_in_order(extra: &[(&str, &str)]) {
+    let app = TestApp::spawn_with(extra).await;
+    let admin = app.token_for(ADMIN).await;
+    let record = submitted_record(&app).await;
+
+    // An interface: the fields of the concrete type's fragments are merged in the order they first appear.
+    let node = r#"query($id: ID!) {
+      node(id: $id) {
+        ... on Opportunity { customer { legalName id } status }
+        id
+        __typename
+        ... on Opportunity { reference status version }
+      }
+      nodes(ids: [$id]) { ... on Opportunity { version } id }
+    }"#;
+    let (ordered, value) = raw(&app, &admin, node, json!({ "id": record["id"] })).await;
+    assert!(value.get("errors").is_none(), "{value}");
+    ordered.assert_keys(
+        "data.node",
+        &[
+            "customer",
+            "status",
+            "id",
+            "__typename",
+            "reference",
+            "version",
+        ],
+    );
+    ordered.assert_keys("data.node.customer", &["legalName", "id"]);
+    ordered.assert_keys("data.nodes.*", &["version", "id"]);
+
+    // A mutation payload.
+    let create = r#"mutation {
+      createCustomer(input: {
+        legalName: "Ordered Ltd", website: "https://ordered.example.com", awsAccountId: "123456789012",
+        country: "GB", incorporated: true, fundingStage: SEED, engineerCount: 4, monthsOnAws: 3,
+        monthlyAwsSpendUsd: 800, marketplaceSpendShare: 0, competesWithAws: false
+      }) {
+        userErrors { message code field }
+        customer { opportunities { totalCount } updatedAt engineerCount legalName id }
+      }
+    }"#;
+    let (ordered, value) = raw(&app, &admin, create, json!({})).await;
+    assert!(value.get("errors").is_none(), "{value}");
+    ordered.assert_keys("data.createCustomer", &["userErrors", "customer"]);
+    ordered.assert_keys(
+        "data.createCustomer.customer",
+        &[
+            "opportunities",
+            "updatedAt",
+            "engineerCount",
+            "legalName",
+            "id",
+        ],
+    );
+
+    // A subscription event over WebSocket.
+    let address = subscriptions::serve(&app).await;
+    let mut socket = subscriptions::open(&address).await;
+    subscriptions::send(&mut socket, json!({ "type": "connection_init", "payload": { "Authorization": format!("Bearer {admin}") } })).await;
+    subscriptions::next(&mut socket, Duration::from_secs(5))
+        .await
+        .expect("connection_ack");
+    let events = "subscription { opportunityEvents { opportunity { partner { name } version reference id status } previousStatus status } }";
+    subscriptions::send(
+        &mut socket,
+        json!({ "id": "o", "type": "subscribe", "payload": { "query": events } }),
+    )
+    .await;
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    start_review(&app, &app.token_for(REVIEWER).await, &record).await;
+    let message = subscriptions::next(&mut socket, Duration::from_secs(5))
+        .await
+        .expect("an event");
+    let ordered: Ordered = serde_json::from_str(message.to_text().unwrap()).unwrap();
+    ordered.assert_keys(
+        "payload.data.opportunityEvents",
+        &["opportunity", "previousStatus", "status"],
+    );
+    ordered.assert_keys(
+        "payload.data.opportunityEvents.opportunity",
+        &["partner", "version", "reference", "id", "status"],
+    );
+}
