@@ -156,7 +156,8 @@ impl Application {
                 gate_anonymous: !config.is_development(),
             })
             .extension(graphql::input_text::InputText)
-            .extension(graphql::response_order::ResponseOrder);
+            .extension(graphql::response_order::ResponseOrder)
+            .extension(graphql::error_codes::ErrorCodes);
         if !config.introspection {
             builder = builder.disable_introspection().disable_suggestions();
         }

@@ -11,6 +11,8 @@ use std::{
 use async_graphql::{Request, ServerError, parser::types::ExecutableDocument};
 use lru::LruCache;
 
+use super::error_codes::parse_failed;
+
 pub struct DocumentCache {
     /// Shared, so that a hit holds the lock only to count a reference; the copy async-graphql takes is made outside.
     documents: Mutex<LruCache<String, Arc<ExecutableDocument>>>,
@@ -32,7 +34,7 @@ impl DocumentCache {
         match cached {
             Some(document) => request.set_parsed_query(ExecutableDocument::clone(&document)),
             None => {
-                let document = Arc::new(request.parsed_query()?.clone());
+                let document = Arc::new(request.parsed_query().map_err(parse_failed)?.clone());
                 self.lock().put(request.query.clone(), document);
             }
         }

@@ -36,7 +36,6 @@ pub const ANONYMOUS_ROOT_FIELDS: &[&str] =
     &["login", "refreshToken", "submitInquiry", "__typename"];
 
 /// The code of the one error an anonymous caller in production gets for a document that fails validation.
-pub const VALIDATION_FAILED: &str = "GRAPHQL_VALIDATION_FAILED";
 const ANONYMOUS_INVALID_MESSAGE: &str =
     "the request is not valid for this operation; sign in for details";
 
@@ -441,7 +440,7 @@ impl Extension for Protections {
             Err(_) if self.gate_anonymous && ctx.data_opt::<Caller>().is_none() => {
                 return Err(vec![with_code(
                     ServerError::new(ANONYMOUS_INVALID_MESSAGE, None),
-                    VALIDATION_FAILED,
+                    super::error_codes::VALIDATION_FAILED,
                 )]);
             }
             Err(errors) => return Err(errors),

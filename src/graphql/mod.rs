@@ -4,6 +4,7 @@
 pub mod connection;
 pub mod context;
 pub mod documents;
+pub mod error_codes;
 pub mod ids;
 pub mod input_text;
 pub mod limits;

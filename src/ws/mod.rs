@@ -34,7 +34,11 @@ use self::{
     operations::{Admission, Envelope, Operations, starts_operation},
     session::{Ending, Session},
 };
-use crate::{app::AppState, graphql::loaders::Loaders, service};
+use crate::{
+    app::AppState,
+    graphql::{error_codes::RequestId, loaders::Loaders},
+    service,
+};
 
 const INIT_REJECTED: &str = "Forbidden";
 const HANDSHAKE_INCOMPLETE: &str = "The handshake is not completed.";
@@ -90,11 +94,16 @@ async fn serve(
     protocol: WebSocketProtocols,
     request_id: Option<String>,
 ) {
+    // Errors sent on this connection carry its request id, as HTTP errors carry theirs.
+    let connection_id = request_id
+        .clone()
+        .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
     let (mut sink, stream) = socket.split();
     let session: Arc<OnceLock<Session>> = Arc::default();
     let operations = Arc::new(Operations::new(
         protocol,
         state.guard.limits.max_subscriptions_per_connection,
+        connection_id.clone(),
     ));
     // Refusals take this side channel to the sink. It is bounded and awaited, so a client that floods refused
     // operations is simply read more slowly.
@@ -156,6 +165,7 @@ async fn serve(
         let mut data = Data::default();
         data.insert(Loaders::new(&caller));
         data.insert(caller);
+        data.insert(RequestId(connection_id));
         Ok(data)
     };
     let outgoing = GraphQLWebSocket::new(state.schema.clone(), input, protocol)

@@ -47,14 +47,17 @@ pub struct Operations {
     max_open: usize,
     /// Ids of the subscriptions async-graphql runs; an id leaves when its `complete` goes out.
     open: Mutex<HashSet<String>>,
+    /// The connection's request id, which every refusal carries.
+    request_id: String,
 }
 
 impl Operations {
-    pub fn new(protocol: WebSocketProtocols, max_open: usize) -> Self {
+    pub fn new(protocol: WebSocketProtocols, max_open: usize, request_id: String) -> Self {
         Self {
             protocol,
             max_open,
             open: Mutex::new(HashSet::new()),
+            request_id,
         }
     }
 
@@ -115,7 +118,8 @@ impl Operations {
 
     /// An `error` message for one operation, in the connection's protocol: `graphql-transport-ws` carries a list
     /// of errors, the legacy protocol one error.
-    fn error(&self, id: &str, message: String, extensions: Value) -> String {
+    fn error(&self, id: &str, message: String, mut extensions: Value) -> String {
+        extensions["requestId"] = self.request_id.clone().into();
         let error = json!({ "message": message, "extensions": extensions });
         let payload = match self.protocol {
             WebSocketProtocols::GraphQLWS => json!([error]),

@@ -289,3 +289,146 @@ async fn node_lookups_mutation_payloads_and_events_in_order(extra: &[(&str, &str
         &["partner", "version", "reference", "id", "status"],
     );
 }
+
+/// Every error a client can provoke before or during execution, with the code it must carry.
+const CODED_ERRORS: &[(&str, &str, &str)] = &[
+    (
+        "unknown field",
+        r#"{"query": "{ viewer { nope } }"}"#,
+        "GRAPHQL_VALIDATION_FAILED",
+    ),
+    (
+        "bad enum value",
+        r#"{"query": "{ opportunities(filter: { status: [NOPE] }) { totalCount } }"}"#,
+        "GRAPHQL_VALIDATION_FAILED",
+    ),
+    (
+        "undefined variable",
+        r#"{"query": "query($n: Int!) { opportunities(first: $m) { totalCount } }", "variables": {"n": 1}}"#,
+        "GRAPHQL_VALIDATION_FAILED",
+    ),
+    (
+        "missing variable",
+        r#"{"query": "query($n: Int!) { opportunities(first: $n) { totalCount } }"}"#,
+        "GRAPHQL_VALIDATION_FAILED",
+    ),
+    (
+        "operation name required",
+        r#"{"query": "query A { viewer { id } } query B { viewer { id } }"}"#,
+        "GRAPHQL_VALIDATION_FAILED",
+    ),
+    (
+        "unknown operation",
+        r#"{"query": "query A { viewer { id } }", "operationName": "C"}"#,
+        "GRAPHQL_VALIDATION_FAILED",
+    ),
+    (
+        "syntax error",
+        r#"{"query": "{ viewer { id }"}"#,
+        "GRAPHQL_PARSE_FAILED",
+    ),
+    (
+        "scalar in a variable",
+        r#"{"query": "query($d: DateTime) { opportunities(filter: { updatedAfter: $d }) { totalCount } }", "variables": {"d": "yesterday"}}"#,
+        "BAD_USER_INPUT",
+    ),
+    (
+        "scalar literal",
+        r#"{"query": "{ opportunities(filter: { updatedAfter: \"yesterday\" }) { totalCount } }"}"#,
+        "BAD_USER_INPUT",
+    ),
+    (
+        "subscription over HTTP",
+        r#"{"query": "subscription { opportunityEvents { status } }"}"#,
+        "BAD_REQUEST",
+    ),
+];
+
+#[tokio::test]
+async fn every_error_over_http_carries_a_code_and_the_request_id() {
+    let app = TestApp::spawn().await;
+    let token = app.token_for(ANALYST).await;
+    for (case, body, code) in CODED_ERRORS {
+        let request = Request::post("/graphql")
+            .header(header::CONTENT_TYPE, "application/json")
+            .header(header::AUTHORIZATION, format!("Bearer {token}"))
+            .body(Body::from(*body))
+            .unwrap();
+        let (_, response) = app.request(request).await;
+        let errors = response["errors"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{case}: {response}"));
+        assert!(!errors.is_empty(), "{case}: {response}");
+        for error in errors {
+            assert_eq!(error["extensions"]["code"], *code, "{case}: {response}");
+            assert!(
+                error["extensions"]["requestId"].is_string(),
+                "{case}: {response}"
+            );
+        }
+    }
+    // A syntax error reads as one line and keeps its location.
+    let (_, response) = app
+        .request(
+            Request::post("/graphql")
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(r#"{"query": "{ viewer { id }"}"#))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(
+        response["errors"][0]["message"],
+        "syntax error: expected selection"
+    );
+    assert_eq!(response["errors"][0]["locations"][0]["column"], 16);
+}
+
+#[tokio::test]
+async fn every_error_over_websocket_carries_a_code_and_the_request_id() {
+    let app = TestApp::spawn().await;
+    let token = app.token_for(ANALYST).await;
+    let address = subscriptions::serve(&app).await;
+    let mut socket = subscriptions::open(&address).await;
+    subscriptions::send(&mut socket, json!({ "type": "connection_init", "payload": { "Authorization": format!("Bearer {token}") } })).await;
+    subscriptions::next(&mut socket, Duration::from_secs(5))
+        .await
+        .expect("connection_ack");
+    let cases = CODED_ERRORS
+        .iter()
+        .filter(|(case, _, _)| *case != "subscription over HTTP");
+    for (n, (case, body, code)) in cases.enumerate() {
+        let payload: Value = serde_json::from_str(body).unwrap();
+        let id = format!("op{n}");
+        subscriptions::send(
+            &mut socket,
+            json!({ "id": id, "type": "subscribe", "payload": payload }),
+        )
+        .await;
+        let message = subscriptions::next(&mut socket, Duration::from_secs(5))
+            .await
+            .unwrap_or_else(|| panic!("{case}: an answer"));
+        let message: Value = serde_json::from_str(message.to_text().unwrap()).unwrap();
+        assert_eq!(message["id"], id, "{case}: {message}");
+        let errors = match message["type"].as_str() {
+            Some("error") => message["payload"].clone(),
+            Some("next") => message["payload"]["errors"].clone(),
+            other => panic!("{case}: {other:?} {message}"),
+        };
+        let errors = errors
+            .as_array()
+            .unwrap_or_else(|| panic!("{case}: {message}"))
+            .clone();
+        assert!(!errors.is_empty(), "{case}: {message}");
+        for error in errors {
+            assert_eq!(error["extensions"]["code"], *code, "{case}: {message}");
+            assert!(
+                error["extensions"]["requestId"].is_string(),
+                "{case}: {message}"
+            );
+        }
+        // A `next` is followed by its `complete`.
+        if message["type"] == "next" {
+            subscriptions::next(&mut socket, Duration::from_secs(5)).await;
+        }
+    }
+}
