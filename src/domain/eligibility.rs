@@ -49,6 +49,25 @@ impl CheckName {
         }
     }
 
+    /// Where the fact this check weighs lives, as a path from the record (`Opportunity`): what a filer changes to
+    /// make the check pass, and what a refused submission's `userErrors` point at.
+    pub fn field(self) -> &'static [&'static str] {
+        match self {
+            CheckName::RealCompany => &["customer", "incorporated"],
+            CheckName::EligibleSegment => &["customer", "fundingStage"],
+            CheckName::EligibleJurisdiction => &["customer", "country"],
+            CheckName::NotAwsCompetitor => &["customer", "competesWithAws"],
+            CheckName::AwsConsumingWorkload => &["projectedConsumption"],
+            CheckName::PlausibleSpend => &["projectedConsumption"],
+            CheckName::FundingEvidence => &["customer", "attestations"],
+            CheckName::PartnerTrackRecord => &["filedBy"],
+            CheckName::SpendHistory => &["customer", "monthsOnAws"],
+            CheckName::FilerRights => &["fundingSource"],
+            CheckName::DistinctWorkload => &["workloadName"],
+            CheckName::MarketplaceShare => &["customer", "marketplaceSpendShare"],
+        }
+    }
+
     /// A FAIL on these refuses submission outright: nothing is filed.
     pub fn blocks_submission(self) -> bool {
         matches!(
@@ -209,6 +228,21 @@ fn row(check: CheckName, outcome: Outcome, detail: impl Into<String>) -> CheckRe
     }
 }
 
+/// `1 word`, `3 words`.
+fn count(n: i64, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// `a partner of tier ADVANCED or PREMIER`.
+fn tiers_allowed(tiers: &[PartnerTier]) -> String {
+    let names: Vec<&str> = tiers.iter().map(|t| t.as_str()).collect();
+    match names.as_slice() {
+        [] => "a VC firm".into(),
+        [one] => format!("a partner of tier {one}"),
+        [rest @ .., last] => format!("a partner of tier {} or {last}", rest.join(", ")),
+    }
+}
+
 fn stage_name(stage: FundingStage) -> &'static str {
     stage.as_str()
 }
@@ -303,7 +337,10 @@ pub fn evaluate(facts: &Facts<'_>) -> Report {
         row(
             CheckName::AwsConsumingWorkload,
             Outcome::Warn,
-            format!("The use case is thin ({words} words): ask what the workload does."),
+            format!(
+                "The use case is thin: {}, fewer than {THIN_USE_CASE_WORDS}; ask what the workload does.",
+                count(words as i64, "word", "words")
+            ),
         )
     } else {
         row(
@@ -415,16 +452,18 @@ pub fn evaluate(facts: &Facts<'_>) -> Report {
                     CheckName::PartnerTrackRecord,
                     Outcome::Warn,
                     format!(
-                        "{name} has a thin history ({} decided): extra scrutiny.",
-                        track_record.decided
+                        "{name} has a thin history: {} decided, fewer than {}; extra scrutiny.",
+                        track_record.decided,
+                        policy::EXTRA_SCRUTINY_BELOW_DECIDED
                     ),
                 ),
                 Scrutiny::ExtraScrutiny => row(
                     CheckName::PartnerTrackRecord,
                     Outcome::Fail,
                     format!(
-                        "{name} has a low close rate ({rate} of {} decided).",
-                        track_record.decided
+                        "{name} has a low close rate: {rate} of {} decided, below {:.0}%.",
+                        track_record.decided,
+                        policy::EXTRA_SCRUTINY_BELOW_CLOSE_RATE * 100.0
                     ),
                 ),
             }
@@ -450,13 +489,20 @@ pub fn evaluate(facts: &Facts<'_>) -> Report {
             row(
                 CheckName::SpendHistory,
                 Outcome::Pass,
-                format!("{} months of spend history on AWS.", c.months_on_aws),
+                format!(
+                    "{} of spend history on AWS.",
+                    count(c.months_on_aws.into(), "month", "months")
+                ),
             )
         } else {
             row(
                 CheckName::SpendHistory,
                 Outcome::Warn,
-                format!("Only {} months on AWS.", c.months_on_aws),
+                format!(
+                    "Only {} on AWS, fewer than the {} of an established spend history.",
+                    count(c.months_on_aws.into(), "month", "months"),
+                    policy::ESTABLISHED_SPEND_HISTORY_MONTHS
+                ),
             )
         },
     );
@@ -467,7 +513,7 @@ pub fn evaluate(facts: &Facts<'_>) -> Report {
             CheckName::FilerRights,
             Outcome::Pass,
             format!(
-                "A {} partner may file {}.",
+                "Partners of tier {} may file {}.",
                 tier.as_str(),
                 r.funding_source.as_str()
             ),
@@ -476,9 +522,10 @@ pub fn evaluate(facts: &Facts<'_>) -> Report {
             CheckName::FilerRights,
             Outcome::Fail,
             format!(
-                "A {} partner may not file {}; it needs an ADVANCED or PREMIER partner.",
+                "Partners of tier {} may not file {}; it needs {}.",
                 tier.as_str(),
-                r.funding_source.as_str()
+                r.funding_source.as_str(),
+                tiers_allowed(source_policy.partner_tiers)
             ),
         ),
         FilerFacts::Vc { .. } if r.funding_source != FundingSource::ActivatePortfolio => row(
@@ -547,7 +594,7 @@ pub fn evaluate(facts: &Facts<'_>) -> Report {
         row(
             CheckName::MarketplaceShare,
             Outcome::Warn,
-            format!("{:.0}% of spend goes through AWS Marketplace: only a small portion is credit-eligible.", c.marketplace_spend_share * 100.0),
+            format!("{:.0}% of spend goes through AWS Marketplace, at least the {:.0}% that warns: only a small portion is credit-eligible.", c.marketplace_spend_share * 100.0, policy::MARKETPLACE_SHARE_WARN * 100.0),
         )
     } else {
         row(CheckName::MarketplaceShare, Outcome::Pass, format!("{:.0}% of spend through AWS Marketplace.", c.marketplace_spend_share * 100.0))

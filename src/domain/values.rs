@@ -169,6 +169,16 @@ impl UsdAmount {
 
 /// The sum of amounts of US dollars, saturating instead of wrapping: a sum too large for `i64` (only rows stored
 /// before amounts were bounded could make one) stays the largest number, which fails every band and cap it meets.
+/// `an ADMIN`, `a DRAFT`: an enum name with the article English reads it with (each of acegate's names that starts
+/// with a vowel letter also starts with a vowel sound).
+pub fn with_article(name: &str) -> String {
+    let vowel = name
+        .chars()
+        .next()
+        .is_some_and(|c| matches!(c.to_ascii_uppercase(), 'A' | 'E' | 'I' | 'O' | 'U'));
+    format!("{} {name}", if vowel { "an" } else { "a" })
+}
+
 pub fn sum_usd(amounts: impl IntoIterator<Item = i64>) -> i64 {
     amounts.into_iter().fold(0i64, i64::saturating_add)
 }

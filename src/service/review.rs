@@ -241,16 +241,21 @@ pub async fn decide(
 pub async fn issue_credits(
     caller: &Caller,
     id: i64,
+    expected_version: Option<i32>,
     idempotency_key: Option<&str>,
 ) -> AppResult<credit_grant::Model> {
-    let hash = idempotency::fingerprint(&id);
+    // Without a version the fingerprint is the one keys stored before `expectedVersion` existed were taken with.
+    let hash = match expected_version {
+        None => idempotency::fingerprint(&id),
+        Some(version) => idempotency::fingerprint(&(id, version)),
+    };
     if let Some(key) = idempotency_key
         && let Some(grant_id) =
             idempotency::find(&caller.db, caller, "issueCredits", key, &hash).await?
     {
         return opportunities::get_grant(caller, grant_id).await;
     }
-    let record = load_for(caller, id, Action::IssueCredits, None).await?;
+    let record = load_for(caller, id, Action::IssueCredits, expected_version).await?;
     let amount = record.awarded_amount_usd.unwrap_or(0);
     if amount <= 0 {
         return Err(AppError::invalid(

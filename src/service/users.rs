@@ -77,9 +77,15 @@ async fn check_binding(caller: &Caller, role: Role, binding: Binding) -> AppResu
     };
     if given != expected {
         let message = if needed.is_empty() {
-            format!("a {} user belongs to no organisation", role.as_str())
+            format!(
+                "{} user belongs to no organisation",
+                values::with_article(role.as_str())
+            )
         } else {
-            format!("a {} user needs `{needed}` and nothing else", role.as_str())
+            format!(
+                "{} user needs `{needed}` and nothing else",
+                values::with_article(role.as_str())
+            )
         };
         return Err(AppError::invalid(
             &["input", if needed.is_empty() { given[0] } else { needed }],

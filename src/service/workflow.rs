@@ -96,16 +96,24 @@ pub(super) async fn load_for(
     }
     if lifecycle::next_status(record.status, action).is_none() {
         return Err(AppError::invalid(
-            &["input", "id"],
+            &["input", record_field(action)],
             "INVALID_TRANSITION",
             format!(
-                "a {} record cannot be {}",
-                record.status.as_str(),
+                "{} record cannot be {}",
+                values::with_article(record.status.as_str()),
                 action_past(action)
             ),
         ));
     }
     Ok(record)
+}
+
+/// The input field that names the record an action applies to.
+fn record_field(action: Action) -> &'static str {
+    match action {
+        Action::IssueCredits => "opportunityId",
+        _ => "id",
+    }
 }
 
 fn stale(current: i32) -> AppError {
@@ -352,7 +360,7 @@ async fn filer_for(caller: &Caller, customer_id: i64, source: FundingSource) -> 
                     &["input", "fundingSource"],
                     "FILER_RIGHTS",
                     format!(
-                        "a {} partner may not file {}",
+                        "partners of tier {} may not file {}",
                         firm.tier.as_str(),
                         source.as_str()
                     ),
@@ -821,17 +829,24 @@ async fn submission_errors(
         crate::time::now(),
     )
     .await?;
-    let mut errors = source_rules(
+    // Nothing in a submission's input is at fault: each error points at the record's field to fix, as a path into
+    // the payload's `opportunity` (`["opportunity", "customer", "country"]`).
+    let mut errors: Vec<UserError> = source_rules(
         record.funding_source,
         record.engagement_type,
         record.requested_amount_usd,
         &lines,
-    );
-    errors.extend(
-        report.blocking_failures().map(|check| {
-            UserError::new(&["input", "id"], check.check.as_str(), check.detail.clone())
-        }),
-    );
+    )
+    .into_iter()
+    .map(on_the_record)
+    .collect();
+    errors.extend(report.blocking_failures().map(|check| {
+        let field: Vec<&str> = ["opportunity"]
+            .into_iter()
+            .chain(check.check.field().iter().copied())
+            .collect();
+        UserError::new(&field, check.check.as_str(), check.detail.clone())
+    }));
     let live_elsewhere = opportunity::Entity::find()
         .filter(opportunity::Column::CustomerId.eq(record.customer_id))
         .filter(opportunity::Column::FundingSource.eq(record.funding_source))
@@ -847,11 +862,21 @@ async fn submission_errors(
         .count(&caller.db)
         .await?
         > 0;
-    if live_elsewhere && let AppError::Validation(mut e) = live_record_exists(record.funding_source)
-    {
-        errors.append(&mut e);
+    if live_elsewhere && let AppError::Validation(e) = live_record_exists(record.funding_source) {
+        errors.extend(e.into_iter().map(on_the_record));
     }
     Ok((report, errors))
+}
+
+/// A record rule's error, moved from the edit's input (`["input", "requestedAmountUsd"]`) to the same field of the
+/// record a submission returns (`["opportunity", "requestedAmountUsd"]`).
+fn on_the_record(mut error: UserError) -> UserError {
+    if let Some(field) = error.field.as_mut()
+        && field.first().is_some_and(|f| f == "input")
+    {
+        field[0] = "opportunity".into();
+    }
+    error
 }
 
 /// Submits a DRAFT for review. A hard checklist failure (jurisdiction, competitor, segment, filer rights) refuses

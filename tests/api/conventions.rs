@@ -13,7 +13,11 @@ use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Value, json};
 use tower::ServiceExt;
 
-use crate::{helpers::*, subscriptions, workflow_helpers::*};
+use crate::{
+    helpers::{org::send_ok, *},
+    subscriptions,
+    workflow_helpers::*,
+};
 
 /// A JSON value that keeps the order of each object's keys as they came over the wire.
 #[derive(Debug)]
@@ -431,4 +435,278 @@ async fn every_error_over_websocket_carries_a_code_and_the_request_id() {
             subscriptions::next(&mut socket, Duration::from_secs(5)).await;
         }
     }
+}
+
+/// A customer created by `partner`, with `facts` over a Series A company in Great Britain.
+async fn customer_of(app: &TestApp, partner: &str, name: &str, facts: Value) -> Value {
+    let mut input = json!({
+        "legalName": name,
+        "website": "https://conventions.example.com",
+        "awsAccountId": "210987654321",
+        "country": "GB",
+        "incorporated": true,
+        "fundingStage": "SERIES_A",
+        "engineerCount": 22,
+        "monthsOnAws": 3,
+        "monthlyAwsSpendUsd": 5000,
+        "marketplaceSpendShare": 0.1,
+        "competesWithAws": false
+    });
+    for (key, value) in facts.as_object().unwrap() {
+        input[key] = value.clone();
+    }
+    let token = app.token_for(partner).await;
+    let payload = send_ok(
+        app,
+        &token,
+        "createCustomer",
+        "CreateCustomerInput",
+        input,
+        "customer { id }",
+    )
+    .await;
+    payload["customer"]["id"].clone()
+}
+
+fn draft_of(customer: &Value, source: &'static str, use_case: &'static str) -> NewRecord<'static> {
+    NewRecord {
+        customer: customer.clone(),
+        source,
+        engagement: "BUILD",
+        workload: "Checkout service",
+        use_case,
+        lines: json!([{ "service": "EKS", "monthlyUsd": 4000 }, { "service": "AURORA", "monthlyUsd": 2000 }]),
+        requested: 25_000,
+    }
+}
+
+const DRY_RUN: &str = "mutation($input: SubmitOpportunityInput!) { submitOpportunity(input: $input) {
+  opportunity { status version }
+  userErrors { field code message }
+  dryRun { wouldSubmit statusAfter warnings { check outcome detail } failures { check outcome detail }
+           recommendedDecision recommendedAmountUsd }
+} }";
+
+#[tokio::test]
+async fn a_dry_run_says_what_the_submission_would_do_and_changes_nothing() {
+    let app = TestApp::spawn().await;
+    let partner = app.token_for(PARTNER_PREMIER).await;
+
+    // Accepted, with warnings: a thin use case and a short spend history.
+    let customer = customer_of(&app, PARTNER_PREMIER, "Dry Run Ltd", json!({})).await;
+    let draft = create(
+        &app,
+        &partner,
+        &draft_of(&customer, "BUILD_FOR_STARTUPS", "A checkout service."),
+    )
+    .await;
+    let input = json!({ "id": draft["id"], "expectedVersion": draft["version"], "dryRun": true });
+    let reply = app
+        .graphql(Some(&partner), DRY_RUN, json!({ "input": input }))
+        .await;
+    let payload = &reply["data"]["submitOpportunity"];
+    assert_eq!(payload["userErrors"], json!([]), "{reply}");
+    assert_eq!(payload["opportunity"]["status"], "DRAFT");
+    assert_eq!(payload["opportunity"]["version"], draft["version"]);
+    let preview = &payload["dryRun"];
+    assert_eq!(preview["wouldSubmit"], true, "{reply}");
+    assert_eq!(preview["statusAfter"], "SUBMITTED");
+    assert_eq!(preview["failures"], json!([]));
+    let warned: Vec<&str> = preview["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w["check"].as_str().unwrap())
+        .collect();
+    assert!(warned.contains(&"AWS_CONSUMING_WORKLOAD"), "{reply}");
+    assert!(warned.contains(&"SPEND_HISTORY"), "{reply}");
+    for warning in preview["warnings"].as_array().unwrap() {
+        assert_eq!(warning["outcome"], "WARN");
+    }
+    let thin = preview["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|w| w["check"] == "AWS_CONSUMING_WORKLOAD")
+        .unwrap();
+    assert_eq!(
+        thin["detail"],
+        "The use case is thin: 3 words, fewer than 20; ask what the workload does."
+    );
+    assert!(preview["recommendedDecision"].is_string(), "{reply}");
+    assert!(preview["recommendedAmountUsd"].is_i64(), "{reply}");
+
+    // Refused: the jurisdiction fails, and the error points at the customer's country.
+    let sanctioned = customer_of(
+        &app,
+        PARTNER_PREMIER,
+        "Embargoed Ltd",
+        json!({ "country": "IR", "awsAccountId": "210987654322" }),
+    )
+    .await;
+    let draft = create(
+        &app,
+        &partner,
+        &draft_of(&sanctioned, "BUILD_FOR_STARTUPS", SUPPORT_AGENT),
+    )
+    .await;
+    let input = json!({ "id": draft["id"], "expectedVersion": draft["version"], "dryRun": true });
+    let reply = app
+        .graphql(Some(&partner), DRY_RUN, json!({ "input": input }))
+        .await;
+    let payload = &reply["data"]["submitOpportunity"];
+    assert_eq!(payload["dryRun"]["wouldSubmit"], false, "{reply}");
+    assert_eq!(payload["dryRun"]["statusAfter"], "DRAFT");
+    assert_eq!(
+        payload["dryRun"]["failures"][0]["check"], "ELIGIBLE_JURISDICTION",
+        "{reply}"
+    );
+    assert_eq!(
+        payload["userErrors"][0]["field"],
+        json!(["opportunity", "customer", "country"]),
+        "{reply}"
+    );
+    assert_eq!(payload["userErrors"][0]["code"], "ELIGIBLE_JURISDICTION");
+
+    // A real submission has no preview; nothing was changed by the dry runs above.
+    let input = json!({ "id": draft["id"], "expectedVersion": draft["version"] });
+    let reply = app
+        .graphql(Some(&partner), DRY_RUN, json!({ "input": input }))
+        .await;
+    assert_eq!(
+        reply["data"]["submitOpportunity"]["dryRun"],
+        Value::Null,
+        "{reply}"
+    );
+    assert_eq!(
+        reply["data"]["submitOpportunity"]["opportunity"]["status"],
+        "DRAFT"
+    );
+}
+
+const SUPPORT_AGENT: &str = "A customer-support agent that answers tickets from the product documentation with retrieval over the help centre and hands hard cases to people.";
+
+#[tokio::test]
+async fn user_errors_point_at_the_field_to_fix_and_checks_read_well() {
+    let app = TestApp::spawn().await;
+    let reviewer = app.token_for(REVIEWER).await;
+
+    // issueCredits names its record `opportunityId`; a transition that does not apply reads with the right article.
+    let record = submitted_record(&app).await;
+    let payload = mutate(
+        &app,
+        &reviewer,
+        "issueCredits",
+        "IssueCreditsInput",
+        json!({ "opportunityId": record["id"] }),
+        "creditGrant { id }",
+    )
+    .await;
+    assert_eq!(
+        payload["userErrors"][0]["code"], "INVALID_TRANSITION",
+        "{payload}"
+    );
+    assert_eq!(
+        payload["userErrors"][0]["field"],
+        json!(["input", "opportunityId"])
+    );
+    assert_eq!(
+        payload["userErrors"][0]["message"],
+        "a SUBMITTED record cannot be issued credits"
+    );
+
+    // Filing rights are checked when a record is created, and read without a stray article.
+    let select = app.token_for(PARTNER_SELECT).await;
+    let customer = customer_of(&app, PARTNER_SELECT, "Rules Ltd", json!({})).await;
+    let mut new = draft_of(&customer, "MIGRATION", SUPPORT_AGENT);
+    new.engagement = "MIGRATE";
+    let refused = try_mutate(
+        &app,
+        &select,
+        "createOpportunity",
+        "CreateOpportunityInput",
+        new.input(),
+        "opportunity { id }",
+    )
+    .await;
+    let refused = &refused["data"]["createOpportunity"]["userErrors"][0];
+    assert_eq!(refused["code"], "FILER_RIGHTS");
+    assert_eq!(refused["field"], json!(["input", "fundingSource"]));
+    assert_eq!(
+        refused["message"],
+        "partners of tier SELECT may not file MIGRATION"
+    );
+
+    // A check that refuses a submission points at the record's field to fix, which the payload returns.
+    let rival = customer_of(
+        &app,
+        PARTNER_SELECT,
+        "Rival Cloud Ltd",
+        json!({ "competesWithAws": true, "awsAccountId": "210987654323" }),
+    )
+    .await;
+    let draft = create(
+        &app,
+        &select,
+        &draft_of(&rival, "BUILD_FOR_STARTUPS", SUPPORT_AGENT),
+    )
+    .await;
+    let input = json!({ "id": draft["id"], "expectedVersion": draft["version"] });
+    let payload = mutate(
+        &app,
+        &select,
+        "submitOpportunity",
+        "SubmitOpportunityInput",
+        input,
+        &record_selection(),
+    )
+    .await;
+    let errors = payload["userErrors"].as_array().unwrap();
+    assert_eq!(errors.len(), 1, "{payload}");
+    assert_eq!(errors[0]["code"], "NOT_AWS_COMPETITOR");
+    assert_eq!(
+        errors[0]["field"],
+        json!(["opportunity", "customer", "competesWithAws"])
+    );
+    assert_eq!(payload["opportunity"]["status"], "DRAFT");
+}
+
+#[tokio::test]
+async fn issuing_credits_takes_the_version_the_reviewer_saw() {
+    let app = TestApp::spawn().await;
+    let reviewer = app.token_for(REVIEWER).await;
+    let record = submitted_record(&app).await;
+    let in_review = start_review(&app, &reviewer, &record).await;
+    let approved = ok_record(
+        &decide(
+            &app,
+            &reviewer,
+            &in_review,
+            json!({ "decision": "APPROVE" }),
+        )
+        .await,
+    );
+
+    let stale = try_mutate(
+        &app,
+        &reviewer,
+        "issueCredits",
+        "IssueCreditsInput",
+        json!({ "opportunityId": approved["id"], "expectedVersion": in_review["version"] }),
+        "creditGrant { id }",
+    )
+    .await;
+    assert_code(&stale, "CONFLICT");
+
+    let issued = mutate(
+        &app,
+        &reviewer,
+        "issueCredits",
+        "IssueCreditsInput",
+        json!({ "opportunityId": approved["id"], "expectedVersion": approved["version"] }),
+        "creditGrant { id faceValueUsd }",
+    )
+    .await;
+    assert_eq!(issued["userErrors"], json!([]), "{issued}");
+    assert!(issued["creditGrant"]["id"].is_string(), "{issued}");
 }

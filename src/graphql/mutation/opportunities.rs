@@ -3,13 +3,17 @@
 use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object, Result, SimpleObject};
 
 use crate::{
+    domain::lifecycle,
     error::{AppError, UserError, payload_parts},
     graphql::{
         context::caller,
         ids::{self, NodeType},
         types::{
-            enums::{AwsService, CheckName, DecisionKind, EngagementType, FundingSource},
-            opportunity::{CreditGrant, Opportunity},
+            enums::{
+                AwsService, CheckName, CheckOutcome, DecisionKind, EngagementType, FundingSource,
+                OpportunityStatus,
+            },
+            opportunity::{CheckResult, CreditGrant, EligibilityReport, Opportunity},
         },
     },
     service::{
@@ -111,6 +115,8 @@ pub struct DecideOpportunityInput {
 #[derive(InputObject)]
 pub struct IssueCreditsInput {
     pub opportunity_id: ID,
+    /// The version of the record the reviewer saw; when given, a record changed since is a `CONFLICT`.
+    pub expected_version: Option<i32>,
     pub idempotency_key: Option<String>,
 }
 
@@ -118,6 +124,51 @@ pub struct IssueCreditsInput {
 pub struct OpportunityPayload {
     pub opportunity: Option<Opportunity>,
     pub user_errors: Vec<UserError>,
+    /// What the submission would do; set only by `submitOpportunity` with `dryRun: true`, which changes nothing.
+    pub dry_run: Option<SubmissionPreview>,
+}
+
+/// The outcome a submission would have, computed as a real submission computes it.
+#[derive(SimpleObject)]
+pub struct SubmissionPreview {
+    /// Whether the submission would be accepted; when it would not, `userErrors` say why.
+    pub would_submit: bool,
+    /// The status the record would reach: SUBMITTED when accepted, its current status when refused.
+    pub status_after: OpportunityStatus,
+    /// The checks that would pass with a warning, for the reviewer to weigh.
+    pub warnings: Vec<CheckResult>,
+    /// The checks that would fail; those that block a submission are also in `userErrors`.
+    pub failures: Vec<CheckResult>,
+    /// The decision the checklist would recommend to the reviewer.
+    pub recommended_decision: DecisionKind,
+    /// The amount the checklist would recommend, in whole US dollars.
+    pub recommended_amount_usd: i64,
+}
+
+impl SubmissionPreview {
+    fn of(submission: &Submission) -> Self {
+        let report = EligibilityReport::from(submission.report.clone());
+        let would_submit = submission.errors.is_empty();
+        let status_after = if would_submit {
+            lifecycle::next_status(submission.record.status, lifecycle::Action::Submit)
+                .unwrap_or(submission.record.status)
+        } else {
+            submission.record.status
+        };
+        let (warnings, failures) = report
+            .checks
+            .into_iter()
+            .filter(|c| c.outcome != CheckOutcome::Pass)
+            .partition(|c| c.outcome == CheckOutcome::Warn);
+        Self {
+            would_submit,
+            status_after: status_after.into(),
+            warnings,
+            failures,
+            recommended_decision: report.recommended_decision,
+            recommended_amount_usd: report.recommended_amount_usd,
+        }
+    }
 }
 
 #[derive(SimpleObject)]
@@ -133,19 +184,26 @@ fn record_payload(
     Ok(OpportunityPayload {
         opportunity: record.map(Opportunity),
         user_errors,
+        dry_run: None,
     })
 }
 
-/// A submission always returns the record, so that a refused or dry-run submission still shows its eligibility.
-fn submission_payload(result: Result<Submission, AppError>) -> Result<OpportunityPayload> {
+/// A submission always returns the record, so that a refused or dry-run submission still shows its eligibility;
+/// a dry run also says what the submission would do.
+fn submission_payload(
+    result: Result<Submission, AppError>,
+    dry_run: bool,
+) -> Result<OpportunityPayload> {
     match payload_parts(result)? {
         (Some(submission), _) => Ok(OpportunityPayload {
+            dry_run: dry_run.then(|| SubmissionPreview::of(&submission)),
             opportunity: Some(Opportunity(submission.record)),
             user_errors: submission.errors,
         }),
         (None, user_errors) => Ok(OpportunityPayload {
             opportunity: None,
             user_errors,
+            dry_run: None,
         }),
     }
 }
@@ -216,14 +274,10 @@ impl OpportunityMutation {
     ) -> Result<OpportunityPayload> {
         let caller = caller(ctx)?;
         let id = record_id(&input.id, "input.id")?;
+        let dry_run = input.dry_run.unwrap_or(false);
         submission_payload(
-            workflow::submit(
-                caller,
-                id,
-                input.expected_version,
-                input.dry_run.unwrap_or(false),
-            )
-            .await,
+            workflow::submit(caller, id, input.expected_version, dry_run).await,
+            dry_run,
         )
     }
 
@@ -245,7 +299,10 @@ impl OpportunityMutation {
     ) -> Result<OpportunityPayload> {
         let caller = caller(ctx)?;
         let id = record_id(&input.id, "input.id")?;
-        submission_payload(workflow::reply(caller, id, input.expected_version, &input.body).await)
+        submission_payload(
+            workflow::reply(caller, id, input.expected_version, &input.body).await,
+            false,
+        )
     }
 
     /// REVIEWER: takes a SUBMITTED record into review.
@@ -290,7 +347,13 @@ impl OpportunityMutation {
         let caller = caller(ctx)?;
         let id = record_id(&input.opportunity_id, "input.opportunityId")?;
         let (grant, user_errors) = payload_parts(
-            review::issue_credits(caller, id, input.idempotency_key.as_deref()).await,
+            review::issue_credits(
+                caller,
+                id,
+                input.expected_version,
+                input.idempotency_key.as_deref(),
+            )
+            .await,
         )?;
         Ok(IssueCreditsPayload {
             credit_grant: grant.map(CreditGrant),
