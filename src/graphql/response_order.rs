@@ -158,6 +158,17 @@ impl<'a> Walker<'a> {
                     return;
                 };
                 let collected = self.collect(sets, concrete);
+                if in_order(object, &collected) {
+                    // The fast path already answers in order: only the children may need it.
+                    for field in collected.iter().filter(|f| !f.sets.is_empty()) {
+                        if let Some(child) = object.get_mut(field.key)
+                            && let Some(child_type) = self.field_type(concrete, field.name)
+                        {
+                            self.value(child, &field.sets, child_type);
+                        }
+                    }
+                    return;
+                }
                 let mut rest = std::mem::take(object);
                 object.reserve(rest.len());
                 for field in collected.iter() {
@@ -366,6 +377,23 @@ impl<'a> Walker<'a> {
             })
             .unwrap_or(Value::Null)
     }
+}
+
+/// Whether the object's keys already follow the collected order.
+fn in_order(
+    object: &async_graphql::indexmap::IndexMap<Name, Value>,
+    collected: &[Collected<'_>],
+) -> bool {
+    let mut next = 0;
+    object.keys().all(
+        |key| match collected[next..].iter().position(|c| c.key == key) {
+            Some(offset) => {
+                next += offset + 1;
+                true
+            }
+            None => false,
+        },
+    )
 }
 
 /// `[Opportunity!]!` → `Opportunity`.
