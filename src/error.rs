@@ -13,6 +13,7 @@ pub struct UserError {
     pub field: Option<Vec<String>>,
     /// Stable machine-readable code, e.g. `INVALID_AWS_ACCOUNT_ID`.
     pub code: String,
+    /// What is wrong, in a sentence for people.
     pub message: String,
 }
 

@@ -23,10 +23,42 @@ pub type AppSchema = Schema<query::Query, mutation::Mutation, subscription::Subs
 
 /// The schema without runtime data: enough for SDL export.
 pub fn builder() -> SchemaBuilder<query::Query, mutation::Mutation, subscription::Subscription> {
-    Schema::build(
+    describe_library_types(Schema::build(
         query::Query,
         mutation::Mutation::default(),
         subscription::Subscription,
+    ))
+}
+
+/// Descriptions of the types async-graphql defines, which it leaves blank or words for Rust readers.
+fn describe_library_types<Q, M, S>(builder: SchemaBuilder<Q, M, S>) -> SchemaBuilder<Q, M, S> {
+    use types::{audit, customer, inquiry, opportunity, partner, vc_firm};
+    /// One description per connection type, from one template.
+    macro_rules! pages {
+        ($builder:expr, $($node:ty => $items:literal),* $(,)?) => {
+            $builder$(.override_output_type_description::<connection::PagedConnection<$node>>(concat!(
+                "A page of ", $items, ": `first` or `last` of them (50 when neither is given, at most 100), with ",
+                "`pageInfo` to fetch the pages around it."
+            )))*
+        };
+    }
+    let builder = builder
+        .override_output_type_description::<chrono::DateTime<chrono::Utc>>(
+            "An instant, as an RFC 3339 string in UTC, e.g. `2026-01-31T09:30:00Z`.",
+        )
+        .override_output_type_description::<async_graphql::connection::PageInfo>(
+            "Where a page of a connection starts and ends, and whether there are pages before and after it.",
+        );
+    pages!(
+        builder,
+        customer::Customer => "customers",
+        partner::Partner => "partner firms",
+        vc_firm::VcFirm => "VC firms",
+        vc_firm::FundingAttestation => "funding attestations",
+        opportunity::Opportunity => "opportunity records",
+        opportunity::CreditGrant => "credit grants",
+        audit::AuditEvent => "audit events",
+        inquiry::Inquiry => "inquiries",
     )
 }
 

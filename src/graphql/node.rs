@@ -21,7 +21,7 @@ use crate::{
 
 /// An object with a global ID, resolvable through `node(id:)`.
 #[derive(Interface)]
-#[graphql(field(name = "id", ty = "ID"))]
+#[graphql(field(name = "id", ty = "ID", desc = "The object's opaque global ID."))]
 pub enum Node {
     User(User),
     Customer(Customer),

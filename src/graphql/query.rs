@@ -37,6 +37,7 @@ const MAX_NODES: usize = crate::policy::MAX_PAGE_SIZE as usize;
 #[derive(Default)]
 pub struct Query;
 
+/// The entry points for reading: the viewer, global lookup, the lists and the aggregates.
 #[Object]
 impl Query {
     /// The signed-in user; null when anonymous.
@@ -50,7 +51,11 @@ impl Query {
     }
 
     /// Any object by its global ID. An object the viewer may not see is `NOT_FOUND`, like one that does not exist.
-    async fn node(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Projected<Node>>> {
+    async fn node(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The object's global ID.")] id: ID,
+    ) -> Result<Option<Projected<Node>>> {
         let caller = caller(ctx)?;
         if let Some((ids::NodeType::Opportunity, row)) = ids::decode(&id)
             && projection::enabled(ctx)
@@ -63,7 +68,11 @@ impl Query {
 
     /// Objects by global ID, in order; null for each one that does not exist or that the viewer may not see.
     #[graphql(complexity = "ids.len().max(1).saturating_mul(child_complexity)")]
-    async fn nodes(&self, ctx: &Context<'_>, ids: Vec<ID>) -> Result<Vec<Option<Node>>> {
+    async fn nodes(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Global IDs, at most 100.")] ids: Vec<ID>,
+    ) -> Result<Vec<Option<Node>>> {
         let caller = caller(ctx)?;
         if ids.len() > MAX_NODES {
             return Err(AppError::BadUserInput(format!("at most {MAX_NODES} IDs per call")).into());
@@ -79,16 +88,18 @@ impl Query {
         Ok(found)
     }
 
+    /// Customers the viewer may see: every one for AWS staff, those a partner firm works with, the companies a VC
+    /// firm attests or filed for, a founder's own company.
     #[graphql(complexity = "super::limits::page_cost(first, last, child_complexity)")]
     async fn customers(
         &self,
         ctx: &Context<'_>,
-        first: Option<i32>,
-        after: Option<String>,
-        last: Option<i32>,
-        before: Option<String>,
-        filter: Option<CustomerFilter>,
-        order_by: Option<CustomerOrder>,
+        #[graphql(desc = "How many items from the start or `after`, 1 to 100.")] first: Option<i32>,
+        #[graphql(desc = "Only items after this cursor.")] after: Option<String>,
+        #[graphql(desc = "How many items from the end or `before`, 1 to 100.")] last: Option<i32>,
+        #[graphql(desc = "Only items before this cursor.")] before: Option<String>,
+        #[graphql(desc = "What every returned item must match.")] filter: Option<CustomerFilter>,
+        #[graphql(desc = "Sort order (default: oldest first).")] order_by: Option<CustomerOrder>,
     ) -> Result<PagedConnection<Customer>> {
         let caller = caller(ctx)?.clone();
         let filter: service::customers::CustomerFilter = filter.unwrap_or_default().into();
@@ -112,22 +123,23 @@ impl Query {
     async fn customer_lookup(
         &self,
         ctx: &Context<'_>,
-        aws_account_id: String,
+        #[graphql(desc = "The company's exact 12-digit AWS account ID.")] aws_account_id: String,
     ) -> Result<Option<CustomerLookup>> {
         let found = service::vc_firms::lookup_customer(caller(ctx)?, &aws_account_id).await?;
         Ok(found.map(CustomerLookup))
     }
 
+    /// Partner firms; every signed-in user sees the directory (name, tier, regions, specialties).
     #[graphql(complexity = "super::limits::page_cost(first, last, child_complexity)")]
     async fn partners(
         &self,
         ctx: &Context<'_>,
-        first: Option<i32>,
-        after: Option<String>,
-        last: Option<i32>,
-        before: Option<String>,
-        filter: Option<PartnerFilter>,
-        order_by: Option<PartnerOrder>,
+        #[graphql(desc = "How many items from the start or `after`, 1 to 100.")] first: Option<i32>,
+        #[graphql(desc = "Only items after this cursor.")] after: Option<String>,
+        #[graphql(desc = "How many items from the end or `before`, 1 to 100.")] last: Option<i32>,
+        #[graphql(desc = "Only items before this cursor.")] before: Option<String>,
+        #[graphql(desc = "What every returned item must match.")] filter: Option<PartnerFilter>,
+        #[graphql(desc = "Sort order (default: by name, A to Z).")] order_by: Option<PartnerOrder>,
     ) -> Result<PagedConnection<Partner>> {
         let caller = caller(ctx)?.clone();
         let filter: service::partners::PartnerFilter = filter.unwrap_or_default().into();
@@ -146,16 +158,16 @@ impl Query {
         Ok(connection(rows, Partner, totals))
     }
 
-    /// VC firms, by name.
+    /// VC firms, by name; every signed-in user sees the directory.
     #[graphql(complexity = "super::limits::page_cost(first, last, child_complexity)")]
     async fn vc_firms(
         &self,
         ctx: &Context<'_>,
-        first: Option<i32>,
-        after: Option<String>,
-        last: Option<i32>,
-        before: Option<String>,
-        filter: Option<VcFirmFilter>,
+        #[graphql(desc = "How many items from the start or `after`, 1 to 100.")] first: Option<i32>,
+        #[graphql(desc = "Only items after this cursor.")] after: Option<String>,
+        #[graphql(desc = "How many items from the end or `before`, 1 to 100.")] last: Option<i32>,
+        #[graphql(desc = "Only items before this cursor.")] before: Option<String>,
+        #[graphql(desc = "What every returned item must match.")] filter: Option<VcFirmFilter>,
     ) -> Result<PagedConnection<VcFirm>> {
         let caller = caller(ctx)?.clone();
         let filter: service::vc_firms::VcFirmFilter = filter.unwrap_or_default().into();
@@ -182,12 +194,12 @@ impl Query {
     async fn opportunities(
         &self,
         ctx: &Context<'_>,
-        first: Option<i32>,
-        after: Option<String>,
-        last: Option<i32>,
-        before: Option<String>,
-        filter: Option<OpportunityFilter>,
-        order_by: Option<OpportunityOrder>,
+        #[graphql(desc = "How many items from the start or `after`, 1 to 100.")] first: Option<i32>,
+        #[graphql(desc = "Only items after this cursor.")] after: Option<String>,
+        #[graphql(desc = "How many items from the end or `before`, 1 to 100.")] last: Option<i32>,
+        #[graphql(desc = "Only items before this cursor.")] before: Option<String>,
+        #[graphql(desc = "What every returned item must match.")] filter: Option<OpportunityFilter>,
+        #[graphql(desc = "Sort order (default: oldest first).")] order_by: Option<OpportunityOrder>,
     ) -> Result<Projected<OpportunityConnection>> {
         let filter = filter.unwrap_or_default().into_service()?;
         let page = PageRequest {
@@ -218,9 +230,9 @@ impl Query {
     async fn expiring_credit_grants(
         &self,
         ctx: &Context<'_>,
-        within_days: i32,
-        first: Option<i32>,
-        after: Option<String>,
+        #[graphql(desc = "Days from now, 1 to 366, in which grants expire.")] within_days: i32,
+        #[graphql(desc = "How many items from the start or `after`, 1 to 100.")] first: Option<i32>,
+        #[graphql(desc = "Only items after this cursor.")] after: Option<String>,
     ) -> Result<PagedConnection<CreditGrant>> {
         let caller = caller(ctx)?.clone();
         let days = i64::from(within_days);
@@ -242,10 +254,10 @@ impl Query {
     async fn audit_events(
         &self,
         ctx: &Context<'_>,
-        first: Option<i32>,
-        after: Option<String>,
-        subject_id: Option<ID>,
-        filter: Option<AuditEventFilter>,
+        #[graphql(desc = "How many items from the start or `after`, 1 to 100.")] first: Option<i32>,
+        #[graphql(desc = "Only items after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Only events about the object with this ID.")] subject_id: Option<ID>,
+        #[graphql(desc = "What every returned item must match.")] filter: Option<AuditEventFilter>,
     ) -> Result<PagedConnection<AuditEvent>> {
         let caller = caller(ctx)?.clone();
         let subject = match subject_id {
@@ -285,8 +297,8 @@ impl Query {
     async fn partner_matches(
         &self,
         ctx: &Context<'_>,
-        input: PartnerMatchInput,
-        first: Option<i32>,
+        #[graphql(desc = "The company to find partner firms for.")] input: PartnerMatchInput,
+        #[graphql(desc = "How many firms, 1 to 100; 5 by default.")] first: Option<i32>,
     ) -> Result<Vec<PartnerMatch>> {
         let matches = service::routing::partner_matches(caller(ctx)?, input.into(), first).await?;
         Ok(matches.into_iter().map(Into::into).collect())
@@ -297,11 +309,11 @@ impl Query {
     async fn inquiries(
         &self,
         ctx: &Context<'_>,
-        first: Option<i32>,
-        after: Option<String>,
-        last: Option<i32>,
-        before: Option<String>,
-        filter: Option<InquiryFilter>,
+        #[graphql(desc = "How many items from the start or `after`, 1 to 100.")] first: Option<i32>,
+        #[graphql(desc = "Only items after this cursor.")] after: Option<String>,
+        #[graphql(desc = "How many items from the end or `before`, 1 to 100.")] last: Option<i32>,
+        #[graphql(desc = "Only items before this cursor.")] before: Option<String>,
+        #[graphql(desc = "What every returned item must match.")] filter: Option<InquiryFilter>,
     ) -> Result<PagedConnection<Inquiry>> {
         let caller = caller(ctx)?.clone();
         let filter = filter.unwrap_or_default().into_service()?;

@@ -15,15 +15,20 @@ use crate::{error::AppError, events::EventBus, service};
 /// A record's status changed (or, with no previous status, it was created).
 #[derive(SimpleObject)]
 pub struct OpportunityEvent {
+    /// The record as it is when the event is delivered.
     pub opportunity: Opportunity,
+    /// The status the record moved to.
     pub status: OpportunityStatus,
+    /// The status it left; null when the record was created.
     pub previous_status: Option<OpportunityStatus>,
+    /// When the change was committed.
     pub at: DateTime<Utc>,
 }
 
 #[derive(Default)]
 pub struct Subscription;
 
+/// Live updates over WebSocket (`graphql-transport-ws` at `/graphql/ws`).
 #[Subscription]
 impl Subscription {
     /// Every status change the viewer may see, in commit order; only those of one record with `opportunityId`.
@@ -31,7 +36,7 @@ impl Subscription {
     async fn opportunity_events(
         &self,
         ctx: &Context<'_>,
-        opportunity_id: Option<ID>,
+        #[graphql(desc = "Only the events of this record.")] opportunity_id: Option<ID>,
     ) -> Result<impl Stream<Item = OpportunityEvent> + use<>> {
         let caller = caller(ctx)?.clone();
         let only = opportunity_id

@@ -35,102 +35,146 @@ pub struct LoginLimiter(pub Limiter);
 #[derive(Default)]
 pub struct AuthMutation;
 
+/// The credentials of a sign-in.
 #[derive(InputObject)]
 pub struct LoginInput {
+    /// The user's email address, in any case.
     pub email: String,
+    /// The user's password.
     pub password: String,
 }
 
+/// A refresh token to exchange for a new session.
 #[derive(InputObject)]
 pub struct RefreshTokenInput {
+    /// The refresh token of the current session, from `login` or the last `refreshToken`.
     pub refresh_token: String,
 }
 
 /// A session: a short-lived bearer access token and a refresh token that is exchanged (and replaced) for new ones.
 #[derive(SimpleObject)]
 pub struct AuthPayload {
+    /// The bearer access token: send it as `Authorization: Bearer <accessToken>` until `expiresAt`.
     pub access_token: Option<String>,
     /// Opaque; single use: `refreshToken` returns a new one each time. Reusing an old one ends the session.
     pub refresh_token: Option<String>,
     /// When the access token expires.
     pub expires_at: Option<DateTime<Utc>>,
+    /// The signed-in user.
     pub user: Option<User>,
+    /// Always empty: a failed sign-in or refresh is an `UNAUTHENTICATED` error instead.
     pub user_errors: Vec<UserError>,
 }
 
+/// A new user and the organisation its role belongs to.
 #[derive(InputObject)]
 pub struct CreateUserInput {
+    /// The user's email address, unique whatever its case.
     pub email: String,
+    /// The user's first password, 12 to 256 characters.
     pub password: String,
+    /// The name shown for the user.
     pub display_name: String,
+    /// What the user is; PARTNER, VC and FOUNDER need the organisation they belong to.
     pub role: Role,
+    /// The partner firm of a PARTNER user; given for that role only.
     pub partner_id: Option<ID>,
+    /// The VC firm of a VC user; given for that role only.
     pub vc_firm_id: Option<ID>,
+    /// The customer company of a FOUNDER user; given for that role only.
     pub customer_id: Option<ID>,
 }
 
+/// The result of `createUser`.
 #[derive(SimpleObject)]
 pub struct CreateUserPayload {
+    /// The user created; null when the input was refused.
     pub user: Option<User>,
+    /// Why the input was refused, one entry per problem; when any is present, nothing changed.
     pub user_errors: Vec<UserError>,
 }
 
 /// An admin's changes to a user; omitted fields stay as they are.
 #[derive(InputObject)]
 pub struct UpdateUserInput {
+    /// The user to change.
     pub id: ID,
+    /// A new name shown for the user.
     pub display_name: Option<String>,
     /// Disabling ends the user's sessions and revokes its API keys at once.
     pub disabled: Option<bool>,
     /// A new role, with the organisation it needs (partnerId, vcFirmId or customerId).
     pub role: Option<Role>,
+    /// The partner firm, with the role PARTNER.
     pub partner_id: Option<ID>,
+    /// The VC firm, with the role VC.
     pub vc_firm_id: Option<ID>,
+    /// The customer company, with the role FOUNDER.
     pub customer_id: Option<ID>,
     /// Lifts a lock after too many failed sign-ins.
     pub unlock: Option<bool>,
 }
 
+/// The result of a change to a user.
 #[derive(SimpleObject)]
 pub struct UserPayload {
+    /// The user as changed; null when the input was refused.
     pub user: Option<User>,
+    /// Why the input was refused, one entry per problem; when any is present, nothing changed.
     pub user_errors: Vec<UserError>,
 }
 
+/// A new password an admin sets for a user.
 #[derive(InputObject)]
 pub struct ResetPasswordInput {
+    /// The user whose password is reset.
     pub id: ID,
+    /// The new password, 12 to 256 characters.
     pub new_password: String,
 }
 
+/// The caller's current password and the one to replace it.
 #[derive(InputObject)]
 pub struct ChangePasswordInput {
+    /// The caller's current password.
     pub current_password: String,
+    /// The new password, 12 to 256 characters.
     pub new_password: String,
 }
 
+/// A new API key for the caller.
 #[derive(InputObject)]
 pub struct CreateApiKeyInput {
+    /// A name to tell the key apart, e.g. the machine client that uses it.
     pub name: String,
+    /// When the key stops working, in the future; the key never expires when omitted.
     pub expires_at: Option<DateTime<Utc>>,
 }
 
+/// The result of `createApiKey`.
 #[derive(SimpleObject)]
 pub struct CreateApiKeyPayload {
+    /// The key created; null when the input was refused.
     pub api_key: Option<ApiKey>,
     /// The key itself, shown this once: send it as `Authorization: ApiKey <secret>`.
     pub secret: Option<String>,
+    /// Why the input was refused, one entry per problem; when any is present, nothing changed.
     pub user_errors: Vec<UserError>,
 }
 
+/// The API key to revoke.
 #[derive(InputObject)]
 pub struct RevokeApiKeyInput {
+    /// The key's global ID.
     pub id: ID,
 }
 
+/// The result of `revokeApiKey`.
 #[derive(SimpleObject)]
 pub struct RevokeApiKeyPayload {
+    /// The key as revoked; null when the input was refused.
     pub api_key: Option<ApiKey>,
+    /// Why the input was refused, one entry per problem; when any is present, nothing changed.
     pub user_errors: Vec<UserError>,
 }
 
@@ -160,7 +204,11 @@ fn user_payload(result: Result<entity::user::Model, AppError>) -> Result<UserPay
 impl AuthMutation {
     /// Signs in with email and password. Any failure is one generic `UNAUTHENTICATED` error, whether the account
     /// is unknown, the password wrong, or the account slowed down, locked or disabled.
-    async fn login(&self, ctx: &Context<'_>, input: LoginInput) -> Result<AuthPayload> {
+    async fn login(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The email and password to sign in with.")] input: LoginInput,
+    ) -> Result<AuthPayload> {
         if let (Some(limiter), Some(ip)) =
             (ctx.data_opt::<LoginLimiter>(), ctx.data_opt::<ClientIp>())
             && let Err(exceeded) = limiter.0.check(&ip.0)
@@ -186,7 +234,7 @@ impl AuthMutation {
     async fn refresh_token(
         &self,
         ctx: &Context<'_>,
-        input: RefreshTokenInput,
+        #[graphql(desc = "The refresh token to exchange.")] input: RefreshTokenInput,
     ) -> Result<AuthPayload> {
         let db = ctx.data::<DatabaseConnection>()?;
         let tokens = ctx.data::<TokenService>()?;
@@ -212,7 +260,7 @@ impl AuthMutation {
     async fn create_user(
         &self,
         ctx: &Context<'_>,
-        input: CreateUserInput,
+        #[graphql(desc = "The user to create.")] input: CreateUserInput,
     ) -> Result<CreateUserPayload> {
         let caller = caller(ctx)?;
         let new = NewUser {
@@ -231,7 +279,11 @@ impl AuthMutation {
     }
 
     /// ADMIN: disables or enables a user, changes its role, or unlocks it.
-    async fn update_user(&self, ctx: &Context<'_>, input: UpdateUserInput) -> Result<UserPayload> {
+    async fn update_user(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The user and the changes to make.")] input: UpdateUserInput,
+    ) -> Result<UserPayload> {
         let caller = caller(ctx)?;
         let id = ids::expect(&input.id, NodeType::User, "input.id")?;
         let role = match input.role {
@@ -254,7 +306,7 @@ impl AuthMutation {
     async fn reset_password(
         &self,
         ctx: &Context<'_>,
-        input: ResetPasswordInput,
+        #[graphql(desc = "The user and its new password.")] input: ResetPasswordInput,
     ) -> Result<UserPayload> {
         let caller = caller(ctx)?;
         let id = ids::expect(&input.id, NodeType::User, "input.id")?;
@@ -265,7 +317,7 @@ impl AuthMutation {
     async fn change_password(
         &self,
         ctx: &Context<'_>,
-        input: ChangePasswordInput,
+        #[graphql(desc = "The current and the new password.")] input: ChangePasswordInput,
     ) -> Result<UserPayload> {
         let caller = caller(ctx)?;
         user_payload(
@@ -278,7 +330,7 @@ impl AuthMutation {
     async fn create_api_key(
         &self,
         ctx: &Context<'_>,
-        input: CreateApiKeyInput,
+        #[graphql(desc = "The key to create.")] input: CreateApiKeyInput,
     ) -> Result<CreateApiKeyPayload> {
         let caller = caller(ctx)?;
         let (created, user_errors) = payload_parts(
@@ -299,7 +351,7 @@ impl AuthMutation {
     async fn revoke_api_key(
         &self,
         ctx: &Context<'_>,
-        input: RevokeApiKeyInput,
+        #[graphql(desc = "The key to revoke.")] input: RevokeApiKeyInput,
     ) -> Result<RevokeApiKeyPayload> {
         let caller = caller(ctx)?;
         let id = ids::expect(&input.id, NodeType::ApiKey, "input.id")?;

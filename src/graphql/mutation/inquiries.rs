@@ -30,54 +30,71 @@ pub struct InquiryLimiter(pub Limiter);
 #[derive(Default)]
 pub struct InquiryMutation;
 
+/// A company looking for a partner.
 #[derive(InputObject)]
 pub struct SubmitInquiryInput {
+    /// The company's name.
     pub company_name: String,
     /// ENTERPRISE and PUBLIC_SECTOR are refused: they use private pricing, not Activate credits.
     pub funding_stage: FundingStage,
     /// One sentence or a short paragraph (at most 1,000 characters).
     pub use_case: String,
-    /// One of EU, UK, US, APAC, LATAM.
+    /// The company's region, one of EU, UK, US, APAC and LATAM.
     pub region: String,
-    /// At least one.
+    /// The AWS services the company needs, at least one.
     pub services: Vec<AwsService>,
+    /// An email address to reach the company at.
     pub contact_email: String,
 }
 
+/// The result of `submitInquiry`.
 #[derive(SimpleObject)]
 pub struct SubmitInquiryPayload {
+    /// The inquiry stored, with the partner firm it is routed to; null when the input was refused.
     pub inquiry: Option<Inquiry>,
+    /// Why the input was refused, one entry per problem; when any is present, nothing changed.
     pub user_errors: Vec<UserError>,
 }
 
 /// The company's details as a customer; its funding stage comes from the inquiry.
 #[derive(InputObject)]
 pub struct AcceptInquiryInput {
+    /// The inquiry to accept.
     pub id: ID,
     /// The partner firm the customer goes to: required from an admin; a partner user's own firm by default.
     pub partner_id: Option<ID>,
+    /// The company's registered legal name, at most 200 characters.
     pub legal_name: String,
-    /// An http(s) URL.
+    /// The company's website, an http(s) URL.
     pub website: String,
-    /// Exactly 12 digits; unique across customers.
+    /// The company's AWS account ID, exactly 12 digits and unique across customers.
     pub aws_account_id: String,
-    /// ISO 3166-1 alpha-2 country code, e.g. GB.
+    /// The company's country, as an ISO 3166-1 alpha-2 code, e.g. GB.
     pub country: String,
+    /// Whether the company is incorporated.
     pub incorporated: bool,
+    /// How many engineers the company employs, 0 to 1,000,000.
     pub engineer_count: i32,
+    /// How many months the company has run on AWS, 0 to 1,000,000.
     pub months_on_aws: i32,
+    /// The company's current monthly AWS spend, in whole US dollars, at most 1,000,000,000.
     pub monthly_aws_spend_usd: i64,
     /// Share of AWS spend billed through AWS Marketplace, 0 to 1.
     pub marketplace_spend_share: f64,
+    /// Whether the company's product competes with AWS.
     pub competes_with_aws: bool,
     /// Self-serve credit received earlier; 0 when absent.
     pub self_serve_credit_usd: Option<i64>,
 }
 
+/// The result of `acceptInquiry`.
 #[derive(SimpleObject)]
 pub struct AcceptInquiryPayload {
+    /// The inquiry as accepted; null when the input was refused.
     pub inquiry: Option<Inquiry>,
+    /// The customer created from the inquiry; null when the input was refused.
     pub customer: Option<Customer>,
+    /// Why the input was refused, one entry per problem; when any is present, nothing changed.
     pub user_errors: Vec<UserError>,
 }
 
@@ -89,7 +106,7 @@ impl InquiryMutation {
     async fn submit_inquiry(
         &self,
         ctx: &Context<'_>,
-        input: SubmitInquiryInput,
+        #[graphql(desc = "The company looking for a partner.")] input: SubmitInquiryInput,
     ) -> Result<SubmitInquiryPayload> {
         if let (Some(limiter), Some(ip)) =
             (ctx.data_opt::<InquiryLimiter>(), ctx.data_opt::<ClientIp>())
@@ -123,7 +140,7 @@ impl InquiryMutation {
     async fn accept_inquiry(
         &self,
         ctx: &Context<'_>,
-        input: AcceptInquiryInput,
+        #[graphql(desc = "The inquiry and the customer's details.")] input: AcceptInquiryInput,
     ) -> Result<AcceptInquiryPayload> {
         let caller = caller(ctx)?;
         let id = ids::expect(&input.id, NodeType::Inquiry, "input.id")?;

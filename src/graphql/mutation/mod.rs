@@ -12,6 +12,7 @@ use async_graphql::MergedObject;
 pub use auth::{ClientIp, LoginLimiter};
 pub use inquiries::InquiryLimiter;
 
+/// Every change: a mutation takes one `input` (`logout` none) and returns a payload with `userErrors`.
 #[derive(MergedObject, Default)]
 pub struct Mutation(
     opportunities::OpportunityMutation,

@@ -22,9 +22,12 @@ use crate::{
     },
 };
 
+/// One line of projected consumption: an AWS service and its monthly spend.
 #[derive(InputObject, Clone)]
 pub struct ConsumptionLineInput {
+    /// The AWS service.
     pub service: AwsService,
+    /// Projected monthly spend on the service, in whole US dollars.
     pub monthly_usd: i64,
 }
 
@@ -35,16 +38,26 @@ fn lines(input: Vec<ConsumptionLineInput>) -> Vec<(entity::enums::AwsService, i6
         .collect()
 }
 
+/// A new DRAFT record, for a customer the filer works with.
 #[derive(InputObject)]
 pub struct CreateOpportunityInput {
+    /// The customer the credits are for.
     pub customer_id: ID,
+    /// The credit programme to file against; the filer's tier (or VC firm's access) must allow it.
     pub funding_source: FundingSource,
+    /// Whether the work builds a new workload or migrates one; MIGRATION needs MIGRATE.
     pub engagement_type: EngagementType,
+    /// The name of the funded workload, at most 200 characters.
     pub workload_name: String,
+    /// The free text a reviewer reads, at most 10,000 characters.
     pub use_case: String,
+    /// What the filer will do for the customer, at most 10,000 characters.
     pub scope_of_work: String,
+    /// The AWS services the workload is projected to use, 1 to 30 lines.
     pub projected_consumption: Vec<ConsumptionLineInput>,
+    /// Estimated annual deal size after credits, in whole US dollars.
     pub estimated_annual_deal_usd: i64,
+    /// The credits requested, in whole US dollars, within the funding source's range.
     pub requested_amount_usd: i64,
     /// The filer's own CRM reference (up to 64 characters).
     pub partner_reference: Option<String>,
@@ -55,54 +68,80 @@ pub struct CreateOpportunityInput {
 /// A partial update: omitted fields stay as they are.
 #[derive(InputObject)]
 pub struct UpdateOpportunityInput {
+    /// The record to edit.
     pub id: ID,
+    /// The record's `version` as last read; another version is a `CONFLICT`.
     pub expected_version: i32,
+    /// A new funding source (DRAFT only).
     pub funding_source: Option<FundingSource>,
+    /// A new engagement type (DRAFT only).
     pub engagement_type: Option<EngagementType>,
+    /// A new workload name, at most 200 characters (DRAFT only).
     pub workload_name: Option<String>,
+    /// A new use case, at most 10,000 characters.
     pub use_case: Option<String>,
+    /// A new scope of work, at most 10,000 characters.
     pub scope_of_work: Option<String>,
+    /// New projected consumption, 1 to 30 lines, replacing all the lines.
     pub projected_consumption: Option<Vec<ConsumptionLineInput>>,
+    /// A new estimated annual deal size, in whole US dollars.
     pub estimated_annual_deal_usd: Option<i64>,
+    /// A new requested amount, in whole US dollars, within the funding source's range.
     pub requested_amount_usd: Option<i64>,
-    /// Null clears it.
+    /// A new CRM reference of the filer, up to 64 characters; null clears it (DRAFT only).
     pub partner_reference: MaybeUndefined<String>,
     /// The customer's website, which a clarification may ask to correct.
     pub customer_website: Option<String>,
 }
 
+/// A DRAFT to submit for review.
 #[derive(InputObject)]
 pub struct SubmitOpportunityInput {
+    /// The record to submit.
     pub id: ID,
+    /// The record's `version` as last read; another version is a `CONFLICT`.
     pub expected_version: i32,
     /// Check everything and return the eligibility report and userErrors, changing nothing.
     pub dry_run: Option<bool>,
 }
 
+/// A record its filer takes back.
 #[derive(InputObject)]
 pub struct WithdrawOpportunityInput {
+    /// The record to withdraw.
     pub id: ID,
+    /// The record's `version` as last read; another version is a `CONFLICT`.
     pub expected_version: i32,
 }
 
+/// The filer's answer to a clarification request.
 #[derive(InputObject)]
 pub struct ReplyToClarificationInput {
+    /// The record in ACTION_REQUIRED.
     pub id: ID,
+    /// The record's `version` as last read; another version is a `CONFLICT`.
     pub expected_version: i32,
     /// The answer to the reviewer's question; the record goes back to SUBMITTED.
     pub body: String,
 }
 
+/// A SUBMITTED record a reviewer takes into review.
 #[derive(InputObject)]
 pub struct StartReviewInput {
+    /// The record to review.
     pub id: ID,
+    /// The record's `version` as last read; another version is a `CONFLICT`.
     pub expected_version: i32,
 }
 
+/// A reviewer's decision on a record in review.
 #[derive(InputObject)]
 pub struct DecideOpportunityInput {
+    /// The record in IN_REVIEW.
     pub id: ID,
+    /// The record's `version` as last read; another version is a `CONFLICT`.
     pub expected_version: i32,
+    /// What the reviewer decides.
     pub decision: DecisionKind,
     /// The reduced award, for APPROVE_REDUCED.
     pub amount_usd: Option<i64>,
@@ -112,17 +151,23 @@ pub struct DecideOpportunityInput {
     pub comment: Option<String>,
 }
 
+/// An APPROVED record whose credits to issue.
 #[derive(InputObject)]
 pub struct IssueCreditsInput {
+    /// The APPROVED record.
     pub opportunity_id: ID,
     /// The version of the record the reviewer saw; when given, a record changed since is a `CONFLICT`.
     pub expected_version: Option<i32>,
+    /// A retry with the same key and input returns the first grant; the key with another input is a `CONFLICT`.
     pub idempotency_key: Option<String>,
 }
 
+/// The result of a change to a record.
 #[derive(SimpleObject)]
 pub struct OpportunityPayload {
+    /// The record after the change; a refused or dry-run submission returns it unchanged, other refused changes null.
     pub opportunity: Option<Opportunity>,
+    /// Why the input was refused, one entry per problem; when any is present, nothing changed.
     pub user_errors: Vec<UserError>,
     /// What the submission would do; set only by `submitOpportunity` with `dryRun: true`, which changes nothing.
     pub dry_run: Option<SubmissionPreview>,
@@ -171,9 +216,12 @@ impl SubmissionPreview {
     }
 }
 
+/// The result of `issueCredits`.
 #[derive(SimpleObject)]
 pub struct IssueCreditsPayload {
+    /// The grant issued; null when the input was refused.
     pub credit_grant: Option<CreditGrant>,
+    /// Why the input was refused, one entry per problem; when any is present, nothing changed.
     pub user_errors: Vec<UserError>,
 }
 
@@ -221,7 +269,7 @@ impl OpportunityMutation {
     async fn create_opportunity(
         &self,
         ctx: &Context<'_>,
-        input: CreateOpportunityInput,
+        #[graphql(desc = "The record to create.")] input: CreateOpportunityInput,
     ) -> Result<OpportunityPayload> {
         let caller = caller(ctx)?;
         let new = NewOpportunity {
@@ -243,7 +291,7 @@ impl OpportunityMutation {
     async fn update_opportunity(
         &self,
         ctx: &Context<'_>,
-        input: UpdateOpportunityInput,
+        #[graphql(desc = "The record and the fields to change.")] input: UpdateOpportunityInput,
     ) -> Result<OpportunityPayload> {
         let caller = caller(ctx)?;
         let id = record_id(&input.id, "input.id")?;
@@ -270,7 +318,7 @@ impl OpportunityMutation {
     async fn submit_opportunity(
         &self,
         ctx: &Context<'_>,
-        input: SubmitOpportunityInput,
+        #[graphql(desc = "The record to submit.")] input: SubmitOpportunityInput,
     ) -> Result<OpportunityPayload> {
         let caller = caller(ctx)?;
         let id = record_id(&input.id, "input.id")?;
@@ -281,10 +329,11 @@ impl OpportunityMutation {
         )
     }
 
+    /// Withdraws a DRAFT, SUBMITTED or ACTION_REQUIRED record; final.
     async fn withdraw_opportunity(
         &self,
         ctx: &Context<'_>,
-        input: WithdrawOpportunityInput,
+        #[graphql(desc = "The record to withdraw.")] input: WithdrawOpportunityInput,
     ) -> Result<OpportunityPayload> {
         let caller = caller(ctx)?;
         let id = record_id(&input.id, "input.id")?;
@@ -295,7 +344,7 @@ impl OpportunityMutation {
     async fn reply_to_clarification(
         &self,
         ctx: &Context<'_>,
-        input: ReplyToClarificationInput,
+        #[graphql(desc = "The record and the answer.")] input: ReplyToClarificationInput,
     ) -> Result<OpportunityPayload> {
         let caller = caller(ctx)?;
         let id = record_id(&input.id, "input.id")?;
@@ -309,7 +358,7 @@ impl OpportunityMutation {
     async fn start_review(
         &self,
         ctx: &Context<'_>,
-        input: StartReviewInput,
+        #[graphql(desc = "The record to review.")] input: StartReviewInput,
     ) -> Result<OpportunityPayload> {
         let caller = caller(ctx)?;
         let id = record_id(&input.id, "input.id")?;
@@ -320,7 +369,7 @@ impl OpportunityMutation {
     async fn decide_opportunity(
         &self,
         ctx: &Context<'_>,
-        input: DecideOpportunityInput,
+        #[graphql(desc = "The record and the decision.")] input: DecideOpportunityInput,
     ) -> Result<OpportunityPayload> {
         let caller = caller(ctx)?;
         let id = record_id(&input.id, "input.id")?;
@@ -342,7 +391,7 @@ impl OpportunityMutation {
     async fn issue_credits(
         &self,
         ctx: &Context<'_>,
-        input: IssueCreditsInput,
+        #[graphql(desc = "The record whose credits to issue.")] input: IssueCreditsInput,
     ) -> Result<IssueCreditsPayload> {
         let caller = caller(ctx)?;
         let id = record_id(&input.opportunity_id, "input.opportunityId")?;

@@ -21,24 +21,31 @@ use crate::{
 #[derive(Default)]
 pub struct PartnerMutation;
 
+/// A new partner firm.
 #[derive(InputObject)]
 pub struct CreatePartnerInput {
-    /// Unique.
+    /// The firm's name, unique among partner firms.
     pub name: String,
+    /// The firm's partner tier.
     pub tier: PartnerTier,
-    /// Stored upper-case, without duplicates.
+    /// The regions the firm works in, e.g. EU or US; stored upper-case, without duplicates.
     pub regions: Vec<String>,
-    /// Stored upper-case, without duplicates.
+    /// What the firm is known for, e.g. GENAI or MIGRATION; stored upper-case, without duplicates.
     pub specialties: Vec<String>,
 }
 
 /// A partial update: only the fields given change; a given list replaces the whole set.
 #[derive(InputObject)]
 pub struct UpdatePartnerInput {
+    /// The firm to change.
     pub id: ID,
+    /// A new name, unique among partner firms.
     pub name: Option<String>,
+    /// A new tier.
     pub tier: Option<PartnerTier>,
+    /// The firm's regions, replacing the current ones.
     pub regions: Option<Vec<String>>,
+    /// The firm's specialties, replacing the current ones.
     pub specialties: Option<Vec<String>>,
 }
 
@@ -46,32 +53,46 @@ pub struct UpdatePartnerInput {
 /// it.
 #[derive(InputObject)]
 pub struct ImportTrackRecordInput {
+    /// The partner firm whose history this is.
     pub partner_id: ID,
-    /// `YYYY-MM`, not after the current month.
+    /// The calendar month, `YYYY-MM`, not after the current one.
     pub month: String,
+    /// The funding source the figures are for.
     pub funding_source: FundingSource,
+    /// Records submitted in the month.
     pub submitted: i32,
-    /// approved + rejected cannot exceed submitted.
+    /// Records approved in the month; approved plus rejected cannot exceed submitted.
     pub approved: i32,
+    /// Records rejected in the month.
     pub rejected: i32,
+    /// Dollars awarded on the records approved in the month.
     pub awarded_usd: i64,
 }
 
+/// The result of `createPartner`.
 #[derive(SimpleObject)]
 pub struct CreatePartnerPayload {
+    /// The firm created; null when the input was refused.
     pub partner: Option<Partner>,
+    /// Why the input was refused, one entry per problem; when any is present, nothing changed.
     pub user_errors: Vec<UserError>,
 }
 
+/// The result of `updatePartner`.
 #[derive(SimpleObject)]
 pub struct UpdatePartnerPayload {
+    /// The firm as changed; null when the input was refused.
     pub partner: Option<Partner>,
+    /// Why the input was refused, one entry per problem; when any is present, nothing changed.
     pub user_errors: Vec<UserError>,
 }
 
+/// The result of `importTrackRecord`.
 #[derive(SimpleObject)]
 pub struct ImportTrackRecordPayload {
+    /// The firm whose track record now includes the month; null when the input was refused.
     pub partner: Option<Partner>,
+    /// Why the input was refused, one entry per problem; when any is present, nothing changed.
     pub user_errors: Vec<UserError>,
 }
 
@@ -81,7 +102,7 @@ impl PartnerMutation {
     async fn create_partner(
         &self,
         ctx: &Context<'_>,
-        input: CreatePartnerInput,
+        #[graphql(desc = "The firm to create.")] input: CreatePartnerInput,
     ) -> Result<CreatePartnerPayload> {
         let new = NewPartner {
             name: input.name,
@@ -100,7 +121,7 @@ impl PartnerMutation {
     async fn update_partner(
         &self,
         ctx: &Context<'_>,
-        input: UpdatePartnerInput,
+        #[graphql(desc = "The firm and the fields to change.")] input: UpdatePartnerInput,
     ) -> Result<UpdatePartnerPayload> {
         let id = ids::expect(&input.id, NodeType::Partner, "input.id")?;
         let changes = PartnerChanges {
@@ -122,7 +143,7 @@ impl PartnerMutation {
     async fn import_track_record(
         &self,
         ctx: &Context<'_>,
-        input: ImportTrackRecordInput,
+        #[graphql(desc = "The month of history to import.")] input: ImportTrackRecordInput,
     ) -> Result<ImportTrackRecordPayload> {
         let partner_id = ids::expect(&input.partner_id, NodeType::Partner, "input.partnerId")?;
         let import = MonthImport {

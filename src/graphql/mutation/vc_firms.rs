@@ -19,21 +19,27 @@ use crate::{
 #[derive(Default)]
 pub struct VcFirmMutation;
 
+/// A new VC firm.
 #[derive(InputObject)]
 pub struct CreateVcFirmInput {
-    /// Unique.
+    /// The firm's name, unique among VC firms.
     pub name: String,
     /// Whether the firm is in the Activate Portfolio Sub-Program.
     pub portfolio_access: bool,
+    /// The firm's standing.
     pub reputation: VcReputation,
 }
 
 /// A partial update: only the fields given change.
 #[derive(InputObject)]
 pub struct UpdateVcFirmInput {
+    /// The firm to change.
     pub id: ID,
+    /// A new name, unique among VC firms.
     pub name: Option<String>,
+    /// Grants (true) or withdraws (false) the firm's Activate Portfolio Sub-Program access.
     pub portfolio_access: Option<bool>,
+    /// A new standing.
     pub reputation: Option<VcReputation>,
 }
 
@@ -41,6 +47,7 @@ pub struct UpdateVcFirmInput {
 /// `awsAccountId`.
 #[derive(InputObject)]
 pub struct AttestFundingInput {
+    /// The customer's global ID, instead of `awsAccountId`.
     pub customer_id: Option<ID>,
     /// The customer's exact 12-digit AWS account ID, instead of `customerId`.
     pub aws_account_id: Option<String>,
@@ -55,34 +62,49 @@ pub struct AttestFundingInput {
     pub idempotency_key: Option<String>,
 }
 
+/// An attestation of the caller's firm to revoke, with the reason.
 #[derive(InputObject)]
 pub struct RevokeAttestationInput {
+    /// The attestation to revoke.
     pub id: ID,
     /// Why the attestation no longer holds; kept with it.
     pub reason: String,
 }
 
+/// The result of `createVcFirm`.
 #[derive(SimpleObject)]
 pub struct CreateVcFirmPayload {
+    /// The firm created; null when the input was refused.
     pub vc_firm: Option<VcFirm>,
+    /// Why the input was refused, one entry per problem; when any is present, nothing changed.
     pub user_errors: Vec<UserError>,
 }
 
+/// The result of `updateVcFirm`.
 #[derive(SimpleObject)]
 pub struct UpdateVcFirmPayload {
+    /// The firm as changed; null when the input was refused.
     pub vc_firm: Option<VcFirm>,
+    /// Why the input was refused, one entry per problem; when any is present, nothing changed.
     pub user_errors: Vec<UserError>,
 }
 
+/// The result of `attestFunding`.
 #[derive(SimpleObject)]
 pub struct AttestFundingPayload {
+    /// The attestation made (or, on a retry with the same idempotency key, the first one); null when the input was
+    /// refused.
     pub attestation: Option<FundingAttestation>,
+    /// Why the input was refused, one entry per problem; when any is present, nothing changed.
     pub user_errors: Vec<UserError>,
 }
 
+/// The result of `revokeAttestation`.
 #[derive(SimpleObject)]
 pub struct RevokeAttestationPayload {
+    /// The attestation as revoked; null when the input was refused.
     pub attestation: Option<FundingAttestation>,
+    /// Why the input was refused, one entry per problem; when any is present, nothing changed.
     pub user_errors: Vec<UserError>,
 }
 
@@ -92,7 +114,7 @@ impl VcFirmMutation {
     async fn create_vc_firm(
         &self,
         ctx: &Context<'_>,
-        input: CreateVcFirmInput,
+        #[graphql(desc = "The firm to create.")] input: CreateVcFirmInput,
     ) -> Result<CreateVcFirmPayload> {
         let new = NewVcFirm {
             name: input.name,
@@ -110,7 +132,7 @@ impl VcFirmMutation {
     async fn update_vc_firm(
         &self,
         ctx: &Context<'_>,
-        input: UpdateVcFirmInput,
+        #[graphql(desc = "The firm and the fields to change.")] input: UpdateVcFirmInput,
     ) -> Result<UpdateVcFirmPayload> {
         let id = ids::expect(&input.id, NodeType::VcFirm, "input.id")?;
         let changes = VcFirmChanges {
@@ -130,7 +152,7 @@ impl VcFirmMutation {
     async fn attest_funding(
         &self,
         ctx: &Context<'_>,
-        input: AttestFundingInput,
+        #[graphql(desc = "The company and the round to attest.")] input: AttestFundingInput,
     ) -> Result<AttestFundingPayload> {
         let customer_id = input
             .customer_id
@@ -156,7 +178,7 @@ impl VcFirmMutation {
     async fn revoke_attestation(
         &self,
         ctx: &Context<'_>,
-        input: RevokeAttestationInput,
+        #[graphql(desc = "The attestation and the reason.")] input: RevokeAttestationInput,
     ) -> Result<RevokeAttestationPayload> {
         let id = ids::expect(&input.id, NodeType::FundingAttestation, "input.id")?;
         let (attestation, user_errors) =

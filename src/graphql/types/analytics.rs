@@ -17,6 +17,7 @@ pub enum AnalyticsGroupBy {
     Partner,
     /// The filing firm's tier; VC-filed records are keyed `VC-filed`.
     PartnerTier,
+    /// The record's funding source.
     FundingSource,
     /// The customer's current funding stage.
     FundingStage,
@@ -40,12 +41,12 @@ impl From<AnalyticsGroupBy> for service::GroupBy {
     }
 }
 
+pub struct Analytics;
+
 /// Aggregates over opportunity records and credit grants. ADMIN, ANALYST and REVIEWER see every record; a PARTNER
 /// user the same figures over its own firm's records; anyone else is `FORBIDDEN`. Ranges are half-open,
 /// `[from, to)`, either end optional; `from` must be before `to` (`BAD_USER_INPUT` otherwise). Rows are sorted by
 /// key (or month) ascending.
-pub struct Analytics;
-
 #[Object]
 impl Analytics {
     /// Submissions, final decisions and awarded dollars per group: `submitted` counts records whose (first)
@@ -54,9 +55,9 @@ impl Analytics {
     async fn approval_rates(
         &self,
         ctx: &Context<'_>,
-        group_by: AnalyticsGroupBy,
-        from: Option<DateTime<Utc>>,
-        to: Option<DateTime<Utc>>,
+        #[graphql(desc = "What the rows are keyed by.")] group_by: AnalyticsGroupBy,
+        #[graphql(desc = "Start of the range, inclusive.")] from: Option<DateTime<Utc>>,
+        #[graphql(desc = "End of the range, exclusive.")] to: Option<DateTime<Utc>>,
     ) -> Result<Vec<ApprovalRateRow>> {
         let range = Range::new(from, to)?;
         let rows = service::approval_rates(caller(ctx)?, group_by.into(), range).await?;
@@ -69,9 +70,9 @@ impl Analytics {
     async fn decision_times(
         &self,
         ctx: &Context<'_>,
-        group_by: AnalyticsGroupBy,
-        from: Option<DateTime<Utc>>,
-        to: Option<DateTime<Utc>>,
+        #[graphql(desc = "What the rows are keyed by.")] group_by: AnalyticsGroupBy,
+        #[graphql(desc = "Start of the range, inclusive.")] from: Option<DateTime<Utc>>,
+        #[graphql(desc = "End of the range, exclusive.")] to: Option<DateTime<Utc>>,
     ) -> Result<Vec<DurationRow>> {
         let range = Range::new(from, to)?;
         let rows = service::decision_times(caller(ctx)?, group_by.into(), range).await?;
@@ -82,8 +83,8 @@ impl Analytics {
     async fn credits_by_month(
         &self,
         ctx: &Context<'_>,
-        from: Option<DateTime<Utc>>,
-        to: Option<DateTime<Utc>>,
+        #[graphql(desc = "Start of the range, inclusive.")] from: Option<DateTime<Utc>>,
+        #[graphql(desc = "End of the range, exclusive.")] to: Option<DateTime<Utc>>,
     ) -> Result<Vec<CreditMonthRow>> {
         let range = Range::new(from, to)?;
         let rows = service::credits_by_month(caller(ctx)?, range).await?;
@@ -106,8 +107,10 @@ impl Analytics {
 
 pub struct ApprovalRateRow(service::ApprovalRateRow);
 
+/// Submissions and final decisions of one group of records.
 #[Object]
 impl ApprovalRateRow {
+    /// The group, as `groupBy` names it: a firm's name, a tier, a funding source, a stage, a country or a month.
     async fn key(&self) -> &str {
         &self.0.key
     }
@@ -123,6 +126,7 @@ impl ApprovalRateRow {
     async fn approved(&self) -> i64 {
         self.0.approved
     }
+    /// Rejected with the decision in the range.
     async fn rejected(&self) -> i64 {
         self.0.rejected
     }
@@ -138,8 +142,10 @@ impl ApprovalRateRow {
 
 pub struct DurationRow(service::DurationRow);
 
+/// How long the records of one group took from first submission to decision and to credits.
 #[Object]
 impl DurationRow {
+    /// The group, as `groupBy` names it: a firm's name, a tier, a funding source, a stage, a country or a month.
     async fn key(&self) -> &str {
         &self.0.key
     }
@@ -155,6 +161,7 @@ impl DurationRow {
     async fn p90_days(&self) -> Option<f64> {
         self.0.p90_days
     }
+    /// The most days from first submission to decision.
     async fn max_days(&self) -> Option<f64> {
         self.0.max_days
     }
@@ -167,9 +174,10 @@ impl DurationRow {
 
 pub struct CreditMonthRow(service::CreditMonthRow);
 
+/// The credit grants issued and expiring in one calendar month.
 #[Object]
 impl CreditMonthRow {
-    /// `YYYY-MM` (UTC).
+    /// The calendar month (UTC), `YYYY-MM`.
     async fn month(&self) -> &str {
         &self.0.month
     }
@@ -187,8 +195,10 @@ impl CreditMonthRow {
     }
 }
 
+/// How many partner firms earn one scrutiny now.
 #[derive(async_graphql::SimpleObject)]
 pub struct ScrutinyCount {
+    /// The scrutiny counted.
     pub scrutiny: Scrutiny,
     /// Partner firms with this scrutiny now.
     pub partners: i64,

@@ -5,11 +5,12 @@ use entity::audit_event;
 use super::{dangling, user::User};
 use crate::graphql::{context::loaders, ids::NodeType};
 
-/// One state change: who did what to which object, with the state before and after (append-only).
 pub struct AuditEvent(pub audit_event::Model);
 
+/// One state change: who did what to which object, with the state before and after (append-only).
 #[Object]
 impl AuditEvent {
+    /// The event's global ID.
     pub async fn id(&self) -> ID {
         NodeType::AuditEvent.id(self.0.id)
     }
@@ -38,17 +39,21 @@ impl AuditEvent {
     async fn subject_id(&self) -> Option<ID> {
         NodeType::from_name(&self.0.subject_type).map(|kind| kind.id(self.0.subject_id))
     }
+    /// The changed object's relevant state before the change, as JSON; null where there is none, e.g. on creation.
     async fn before(&self) -> Option<Json<serde_json::Value>> {
         self.0.before.clone().map(Json)
     }
+    /// The changed object's relevant state after the change, as JSON; null where there is none.
     async fn after(&self) -> Option<Json<serde_json::Value>> {
         self.0.after.clone().map(Json)
     }
+    /// When the change was committed.
     async fn at(&self) -> DateTime<Utc> {
         self.0.created_at
     }
 }
 
+/// Narrows the audit trail; every condition given must hold.
 #[derive(async_graphql::InputObject, Default)]
 pub struct AuditEventFilter {
     /// Events whose action is one of these, e.g. `opportunity.submit`, `customer.update`.

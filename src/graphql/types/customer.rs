@@ -15,40 +15,48 @@ use crate::{
     },
 };
 
-/// A startup that credits are filed for. Credits attach to its 12-digit AWS account ID.
 pub struct Customer(pub customer::Model);
 
+/// A startup that credits are filed for. Credits attach to its 12-digit AWS account ID.
 #[Object]
 impl Customer {
+    /// The customer's global ID.
     pub async fn id(&self) -> ID {
         NodeType::Customer.id(self.0.id)
     }
+    /// The company's registered legal name.
     async fn legal_name(&self) -> &str {
         &self.0.legal_name
     }
+    /// The company's website, an http(s) URL.
     async fn website(&self) -> &str {
         &self.0.website
     }
-    /// Exactly 12 digits.
+    /// The company's AWS account ID, exactly 12 digits, which credits attach to.
     async fn aws_account_id(&self) -> &str {
         &self.0.aws_account_id
     }
-    /// ISO 3166-1 alpha-2 country code.
+    /// The company's country, as an ISO 3166-1 alpha-2 code.
     async fn country(&self) -> &str {
         &self.0.country
     }
+    /// Whether the company is incorporated; REAL_COMPANY fails when it is not.
     async fn incorporated(&self) -> bool {
         self.0.incorporated
     }
+    /// The company's current funding stage.
     async fn funding_stage(&self) -> FundingStage {
         self.0.funding_stage.into()
     }
+    /// How many engineers the company employs.
     async fn engineer_count(&self) -> i32 {
         self.0.engineer_count
     }
+    /// How many months the company has run on AWS; SPEND_HISTORY passes from 12.
     async fn months_on_aws(&self) -> i32 {
         self.0.months_on_aws
     }
+    /// The company's current monthly AWS spend, in whole US dollars.
     async fn monthly_aws_spend_usd(&self) -> i64 {
         self.0.monthly_aws_spend_usd
     }
@@ -56,6 +64,7 @@ impl Customer {
     async fn marketplace_spend_share(&self) -> f64 {
         self.0.marketplace_spend_share
     }
+    /// Whether the company's product competes with AWS; NOT_AWS_COMPETITOR fails when it does.
     async fn competes_with_aws(&self) -> bool {
         self.0.competes_with_aws
     }
@@ -77,9 +86,9 @@ impl Customer {
     async fn opportunities(
         &self,
         ctx: &Context<'_>,
-        first: Option<i32>,
-        after: Option<String>,
-        filter: Option<OpportunityFilter>,
+        #[graphql(desc = "How many items from the start or `after`, 1 to 100.")] first: Option<i32>,
+        #[graphql(desc = "Only items after this cursor.")] after: Option<String>,
+        #[graphql(desc = "What every returned item must match.")] filter: Option<OpportunityFilter>,
     ) -> Result<OpportunityConnection> {
         let mut filter = filter
             .map(|f| f.into_service())
@@ -114,20 +123,26 @@ impl Customer {
             crate::time::now(),
         ))
     }
+    /// When the customer was created.
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
     }
+    /// When the customer's details last changed.
     async fn updated_at(&self) -> DateTime<Utc> {
         self.0.updated_at
     }
 }
 
+/// Narrows a list of customers; every condition given must hold.
 #[derive(InputObject, Default)]
 pub struct CustomerFilter {
     /// Case-insensitive substring of the legal name, or an exact AWS account ID.
     pub search: Option<String>,
+    /// Customers in any of these countries (ISO 3166-1 alpha-2 codes, in any case).
     pub country: Option<Vec<String>>,
+    /// Customers at any of these funding stages.
     pub funding_stage: Option<Vec<FundingStage>>,
+    /// Customers created after this instant (exclusive).
     pub created_after: Option<DateTime<Utc>>,
     /// Customers changed after this instant, for delta sync.
     pub updated_after: Option<DateTime<Utc>>,
@@ -150,17 +165,24 @@ impl From<CustomerFilter> for service::CustomerFilter {
     }
 }
 
+/// What a list of customers is sorted by.
 #[derive(async_graphql::Enum, Copy, Clone, Eq, PartialEq, Default)]
 pub enum CustomerOrderField {
+    /// The legal name.
     LegalName,
+    /// When the customer was created (the default).
     #[default]
     CreatedAt,
+    /// When the customer's details last changed.
     UpdatedAt,
 }
 
+/// How a list of customers is sorted; customers that tie are ordered by ID, so pages stay stable.
 #[derive(InputObject, Default)]
 pub struct CustomerOrder {
+    /// The value to sort by.
     pub field: CustomerOrderField,
+    /// Ascending (the default) or descending.
     #[graphql(default)]
     pub direction: OrderDirection,
 }
@@ -176,15 +198,16 @@ impl CustomerOrder {
     }
 }
 
-/// What a VC learns of a company before attesting it: its ID and legal name, nothing else.
 pub struct CustomerLookup(pub crate::service::vc_firms::CustomerLookup);
 
+/// What a VC learns of a company before attesting it: its ID and legal name, nothing else.
 #[Object]
 impl CustomerLookup {
     /// The customer's global ID, to name it in `attestFunding`.
     async fn id(&self) -> ID {
         NodeType::Customer.id(self.0.id)
     }
+    /// The company's registered legal name.
     async fn legal_name(&self) -> &str {
         &self.0.legal_name
     }

@@ -20,18 +20,21 @@ use crate::{
     service::{inquiries as service, partners},
 };
 
-/// A company's request for a partner (name, stage, use case, region, services, contact), routed to the best-matching
-/// partner firm. Visible to ADMIN, ANALYST and REVIEWER, and to the users of the firm it is routed to.
 pub struct Inquiry(pub inquiry::Model);
 
+/// A company's request for a partner (name, stage, use case, region, services, contact), routed to the best-matching
+/// partner firm. Visible to ADMIN, ANALYST and REVIEWER, and to the users of the firm it is routed to.
 #[Object]
 impl Inquiry {
+    /// The inquiry's global ID.
     pub async fn id(&self) -> ID {
         NodeType::Inquiry.id(self.0.id)
     }
+    /// The company's name as the submitter gave it.
     async fn company_name(&self) -> &str {
         &self.0.company_name
     }
+    /// The company's funding stage.
     async fn funding_stage(&self) -> FundingStage {
         self.0.funding_stage.into()
     }
@@ -39,16 +42,18 @@ impl Inquiry {
     async fn use_case(&self) -> &str {
         &self.0.use_case
     }
-    /// One of EU, UK, US, APAC, LATAM.
+    /// The company's region, one of EU, UK, US, APAC and LATAM.
     async fn region(&self) -> &str {
         &self.0.region
     }
+    /// The AWS services the company needs.
     async fn services(&self) -> Vec<AwsService> {
         service::services(&self.0)
             .into_iter()
             .map(Into::into)
             .collect()
     }
+    /// Where to reach the company.
     async fn contact_email(&self) -> &str {
         &self.0.contact_email
     }
@@ -84,23 +89,30 @@ impl Inquiry {
     async fn accepted(&self) -> bool {
         self.0.customer_id.is_some()
     }
+    /// When the inquiry was submitted.
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
     }
+    /// When the inquiry last changed (submitted or accepted).
     async fn updated_at(&self) -> DateTime<Utc> {
         self.0.updated_at
     }
 }
 
+/// Narrows a list of inquiries; every condition given must hold.
 #[derive(InputObject, Default)]
 pub struct InquiryFilter {
     /// Case-insensitive substring of the company name.
     pub search: Option<String>,
+    /// Inquiries from any of these regions.
     pub region: Option<Vec<String>>,
+    /// Inquiries of companies at any of these funding stages.
     pub funding_stage: Option<Vec<FundingStage>>,
     /// Accepted inquiries (true) or those still waiting (false).
     pub accepted: Option<bool>,
+    /// Inquiries routed to this partner firm.
     pub matched_partner_id: Option<ID>,
+    /// Inquiries submitted after this instant (exclusive).
     pub created_after: Option<DateTime<Utc>>,
     /// Inquiries changed (submitted or accepted) after this instant, for delta sync.
     pub updated_after: Option<DateTime<Utc>>,

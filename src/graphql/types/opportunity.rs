@@ -73,6 +73,7 @@ impl Opportunity {
 /// records with its own keeps them all; it reads the content of the records it filed itself.
 #[Object]
 impl Opportunity {
+    /// The record's global ID.
     pub async fn id(&self) -> ID {
         NodeType::Opportunity.id(self.0.id)
     }
@@ -85,6 +86,7 @@ impl Opportunity {
         self.content(ctx)?;
         Ok(self.0.partner_reference.as_deref())
     }
+    /// The customer the credits are for.
     async fn customer(&self, ctx: &Context<'_>) -> Result<Customer> {
         let id = self.0.customer_id;
         Ok(Customer(
@@ -121,6 +123,7 @@ impl Opportunity {
                 .ok_or_else(|| dangling("VC firm", id))?,
         )))
     }
+    /// The user who created the record. Content: not in a VC firm's status view.
     async fn filed_by(&self, ctx: &Context<'_>) -> Result<Option<User>> {
         self.content(ctx)?;
         let id = self.0.filed_by_user_id;
@@ -132,16 +135,21 @@ impl Opportunity {
                 .ok_or_else(|| dangling("user", id))?,
         )))
     }
+    /// Whether a partner firm or a VC firm filed the record.
     async fn submission_path(&self) -> SubmissionPath {
         self.0.submission_path.into()
     }
+    /// The credit programme the record is filed against.
     async fn funding_source(&self) -> FundingSource {
         self.0.funding_source.into()
     }
+    /// Whether the work builds a new workload or migrates one. Content: not in a VC firm's status view.
     async fn engagement_type(&self, ctx: &Context<'_>) -> Result<Option<EngagementType>> {
         self.content(ctx)?;
         Ok(Some(self.0.engagement_type.into()))
     }
+    /// The name of the funded workload; two records of a customer whose names differ only in case and punctuation
+    /// describe the same workload (DISTINCT_WORKLOAD). Content: not in a VC firm's status view.
     async fn workload_name(&self, ctx: &Context<'_>) -> Result<Option<&str>> {
         self.content(ctx)?;
         Ok(Some(&self.0.workload_name))
@@ -151,10 +159,13 @@ impl Opportunity {
         self.content(ctx)?;
         Ok(Some(&self.0.use_case))
     }
+    /// What the filer will do for the customer. Content: not in a VC firm's status view.
     async fn scope_of_work(&self, ctx: &Context<'_>) -> Result<Option<&str>> {
         self.content(ctx)?;
         Ok(Some(&self.0.scope_of_work))
     }
+    /// The AWS services the workload is projected to use, each with its monthly spend. Content: not in a VC firm's
+    /// status view.
     async fn projected_consumption(
         &self,
         ctx: &Context<'_>,
@@ -192,6 +203,7 @@ impl Opportunity {
         self.content(ctx)?;
         Ok(Some(self.0.estimated_annual_deal_usd))
     }
+    /// The credits requested, in whole US dollars, within the funding source's range.
     async fn requested_amount_usd(&self) -> i64 {
         self.0.requested_amount_usd
     }
@@ -200,6 +212,7 @@ impl Opportunity {
     async fn awarded_amount_usd(&self) -> Option<i64> {
         self.0.awarded_amount_usd
     }
+    /// Where the record stands in its lifecycle.
     async fn status(&self) -> OpportunityStatus {
         self.0.status.into()
     }
@@ -269,6 +282,7 @@ impl Opportunity {
             .unwrap_or_default();
         Ok(Some(rows.into_iter().map(ClarificationMessage).collect()))
     }
+    /// The credits issued for the record; null until its status is CREDITS_ISSUED.
     async fn credit_grant(&self, ctx: &Context<'_>) -> Result<Option<CreditGrant>> {
         Ok(loaders(ctx)?
             .grant_by_opportunity
@@ -276,18 +290,23 @@ impl Opportunity {
             .await?
             .map(CreditGrant))
     }
+    /// When the record was created as a DRAFT.
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
     }
+    /// When the record last changed.
     async fn updated_at(&self) -> DateTime<Utc> {
         self.0.updated_at
     }
+    /// When the filer submitted the record (a reply to a clarification does not change it); null if never submitted.
     async fn submitted_at(&self) -> Option<DateTime<Utc>> {
         self.0.submitted_at
     }
+    /// When the reviewer approved or rejected the record (a clarification request is not a decision); null before.
     async fn decided_at(&self) -> Option<DateTime<Utc>> {
         self.0.decided_at
     }
+    /// When the credits were issued; null before.
     async fn issued_at(&self) -> Option<DateTime<Utc>> {
         self.0.issued_at
     }
@@ -296,15 +315,22 @@ impl Opportunity {
 /// The checklist of a record: every check with its outcome and the sentence that explains it.
 #[derive(SimpleObject)]
 pub struct EligibilityReport {
+    /// One row per check, in checklist order; FUNDING_EVIDENCE appears on ACTIVATE_PORTFOLIO records only.
     pub checks: Vec<CheckResult>,
+    /// The decision the checks add up to; the reviewer decides.
     pub recommended_decision: DecisionKind,
+    /// The award the checks recommend, in whole US dollars; 0 with REJECT.
     pub recommended_amount_usd: i64,
 }
 
+/// One check of the checklist, with its outcome and the reason.
 #[derive(SimpleObject)]
 pub struct CheckResult {
+    /// Which check this row is.
     pub check: CheckName,
+    /// Whether the record passes the check, passes it with a warning, or fails it.
     pub outcome: CheckOutcome,
+    /// One sentence that says why, with the facts the check weighed.
     pub detail: String,
 }
 
@@ -329,18 +355,22 @@ impl From<crate::domain::eligibility::Report> for EligibilityReport {
 /// One AWS service of the projected consumption, with its monthly spend.
 #[derive(SimpleObject)]
 pub struct ConsumptionLine {
+    /// The AWS service.
     pub service: AwsService,
+    /// Projected monthly spend on the service, in whole US dollars.
     pub monthly_usd: i64,
 }
 
-/// A reviewer's decision on a record (append-only).
 pub struct ReviewDecision(pub review_decision::Model);
 
+/// A reviewer's decision on a record (append-only).
 #[Object]
 impl ReviewDecision {
+    /// The decision's global ID.
     pub async fn id(&self) -> ID {
         NodeType::ReviewDecision.id(self.0.id)
     }
+    /// What the reviewer decided.
     async fn kind(&self) -> DecisionKind {
         self.0.kind.into()
     }
@@ -359,9 +389,12 @@ impl ReviewDecision {
             })?;
         Ok(names.into_iter().map(Into::into).collect())
     }
+    /// The reviewer's note (for REQUEST_CLARIFICATION, the question), followed by any note acegate added, e.g. why
+    /// the award was trimmed.
     async fn comment(&self) -> &str {
         &self.0.comment
     }
+    /// The reviewer who decided.
     async fn reviewer(&self, ctx: &Context<'_>) -> Result<User> {
         let id = self.0.reviewer_user_id;
         Ok(User(
@@ -372,16 +405,18 @@ impl ReviewDecision {
                 .ok_or_else(|| dangling("user", id))?,
         ))
     }
+    /// When the decision was made.
     async fn decided_at(&self) -> DateTime<Utc> {
         self.0.decided_at
     }
 }
 
-/// One message of the clarification thread (append-only).
 pub struct ClarificationMessage(pub clarification_message::Model);
 
+/// One message of the clarification thread between reviewer and filer (append-only).
 #[Object]
 impl ClarificationMessage {
+    /// Who wrote the message: the reviewer asking, or a user of the filer answering.
     async fn author(&self, ctx: &Context<'_>) -> Result<User> {
         let id = self.0.author_user_id;
         Ok(User(
@@ -392,23 +427,27 @@ impl ClarificationMessage {
                 .ok_or_else(|| dangling("user", id))?,
         ))
     }
+    /// The message text.
     async fn body(&self) -> &str {
         &self.0.body
     }
+    /// When the message was written.
     async fn at(&self) -> DateTime<Utc> {
         self.0.created_at
     }
 }
 
-/// Credits issued to a customer's AWS account from an approved record. Bound to that account; never moved,
-/// extended or split.
 pub struct CreditGrant(pub credit_grant::Model);
 
+/// Credits issued to a customer's AWS account from an approved record. Bound to that account; never moved,
+/// extended or split.
 #[Object]
 impl CreditGrant {
+    /// The grant's global ID.
     pub async fn id(&self) -> ID {
         NodeType::CreditGrant.id(self.0.id)
     }
+    /// The approved record the credits were issued for.
     async fn opportunity(&self, ctx: &Context<'_>) -> Result<Opportunity> {
         let id = self.0.opportunity_id;
         Ok(Opportunity(
@@ -419,6 +458,7 @@ impl CreditGrant {
                 .ok_or_else(|| dangling("record", id))?,
         ))
     }
+    /// The customer that holds the credits.
     async fn customer(&self, ctx: &Context<'_>) -> Result<Customer> {
         let id = self.0.customer_id;
         Ok(Customer(
@@ -429,28 +469,40 @@ impl CreditGrant {
                 .ok_or_else(|| dangling("customer", id))?,
         ))
     }
+    /// The 12-digit AWS account the credits are bound to.
     async fn aws_account_id(&self) -> &str {
         &self.0.aws_account_id
     }
+    /// The credits granted, in whole US dollars: the record's award.
     async fn face_value_usd(&self) -> i64 {
         self.0.face_value_usd
     }
+    /// When the credits were issued.
     async fn issued_at(&self) -> DateTime<Utc> {
         self.0.issued_at
     }
+    /// When the credits expire: 24 months after issue for ACTIVATE_PORTFOLIO, 12 months for the other sources.
     async fn expires_at(&self) -> DateTime<Utc> {
         self.0.expires_at
     }
 }
 
+/// Narrows a list of records; every condition given must hold.
 #[derive(InputObject, Default)]
 pub struct OpportunityFilter {
+    /// Records in any of these statuses.
     pub status: Option<Vec<OpportunityStatus>>,
+    /// Records against any of these funding sources.
     pub funding_source: Option<Vec<FundingSource>>,
+    /// Records filed by this partner firm.
     pub partner_id: Option<ID>,
+    /// Records filed by this VC firm (the VC-filed path).
     pub vc_firm_id: Option<ID>,
+    /// Records of this customer.
     pub customer_id: Option<ID>,
+    /// Records submitted after this instant (exclusive).
     pub submitted_after: Option<DateTime<Utc>>,
+    /// Records submitted before this instant (exclusive).
     pub submitted_before: Option<DateTime<Utc>>,
     /// Records changed after this instant, for delta sync.
     pub updated_after: Option<DateTime<Utc>>,
@@ -486,18 +538,26 @@ impl OpportunityFilter {
     }
 }
 
+/// What a list of records is sorted by.
 #[derive(async_graphql::Enum, Copy, Clone, Eq, PartialEq, Default)]
 pub enum OpportunityOrderField {
+    /// When the record was created (the default).
     #[default]
     CreatedAt,
+    /// When the record last changed.
     UpdatedAt,
+    /// The requested amount.
     RequestedAmountUsd,
+    /// The human reference, compared as text.
     Reference,
 }
 
+/// How a list of records is sorted; records that tie are ordered by ID, so pages stay stable.
 #[derive(InputObject, Default)]
 pub struct OpportunityOrder {
+    /// The value to sort by.
     pub field: OpportunityOrderField,
+    /// Ascending (the default) or descending.
     #[graphql(default)]
     pub direction: OrderDirection,
 }

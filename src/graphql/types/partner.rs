@@ -17,17 +17,20 @@ use crate::{
     service::{pagination::PageRequest, partners::PartnerOrderField as Field, track_record},
 };
 
-/// An AWS partner firm (Select, Advanced or Premier tier) that files records for its customers.
 pub struct Partner(pub partner::Model);
 
+/// An AWS partner firm (Select, Advanced or Premier tier) that files records for its customers.
 #[Object]
 impl Partner {
+    /// The firm's global ID.
     pub async fn id(&self) -> ID {
         NodeType::Partner.id(self.0.id)
     }
+    /// The firm's name, unique among partner firms.
     async fn name(&self) -> &str {
         &self.0.name
     }
+    /// The firm's partner tier, which decides the funding sources it may file.
     async fn tier(&self) -> PartnerTier {
         self.0.tier.into()
     }
@@ -64,9 +67,9 @@ impl Partner {
     async fn close_rate_history(
         &self,
         ctx: &Context<'_>,
-        from: Option<Date>,
-        to: Option<Date>,
-        funding_source: Option<FundingSource>,
+        #[graphql(desc = "The first month, named by any date in it.")] from: Option<Date>,
+        #[graphql(desc = "The last month, named by any date in it.")] to: Option<Date>,
+        #[graphql(desc = "Only this source; null sums all.")] funding_source: Option<FundingSource>,
     ) -> Result<Vec<CloseRatePoint>> {
         let points = track_record::history(
             caller(ctx)?,
@@ -83,9 +86,9 @@ impl Partner {
     async fn opportunities(
         &self,
         ctx: &Context<'_>,
-        first: Option<i32>,
-        after: Option<String>,
-        filter: Option<OpportunityFilter>,
+        #[graphql(desc = "How many items from the start or `after`, 1 to 100.")] first: Option<i32>,
+        #[graphql(desc = "Only items after this cursor.")] after: Option<String>,
+        #[graphql(desc = "What every returned item must match.")] filter: Option<OpportunityFilter>,
     ) -> Result<OpportunityConnection> {
         let mut filter = filter
             .map(|f| f.into_service())
@@ -94,9 +97,11 @@ impl Partner {
         filter.partner_id = Some(self.0.id);
         opportunity_connection(ctx, filter, None, PageRequest::forward(first, after)).await
     }
+    /// When the firm was created in acegate.
     async fn created_at(&self) -> chrono::DateTime<chrono::Utc> {
         self.0.created_at
     }
+    /// When the firm's details last changed.
     async fn updated_at(&self) -> chrono::DateTime<chrono::Utc> {
         self.0.updated_at
     }
@@ -111,8 +116,10 @@ fn month_of(date: Date) -> Month {
     }
 }
 
+/// Narrows a list of partner firms; every condition given must hold.
 #[derive(InputObject, Default)]
 pub struct PartnerFilter {
+    /// Firms of any of these tiers.
     pub tier: Option<Vec<PartnerTier>>,
     /// Partners working in this region.
     pub region: Option<String>,
@@ -141,16 +148,22 @@ impl From<PartnerFilter> for crate::service::partners::PartnerFilter {
     }
 }
 
+/// What a list of partner firms is sorted by.
 #[derive(async_graphql::Enum, Copy, Clone, Eq, PartialEq, Default)]
 pub enum PartnerOrderField {
+    /// The firm's name (the default).
     #[default]
     Name,
+    /// When the firm was created.
     CreatedAt,
 }
 
+/// How a list of partner firms is sorted; firms that tie are ordered by ID, so pages stay stable.
 #[derive(InputObject, Default)]
 pub struct PartnerOrder {
+    /// The value to sort by.
     pub field: PartnerOrderField,
+    /// Ascending (the default) or descending.
     #[graphql(default)]
     pub direction: OrderDirection,
 }

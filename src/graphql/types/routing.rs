@@ -11,13 +11,13 @@ use crate::service::routing as service;
 /// A company looking for a partner.
 #[derive(InputObject)]
 pub struct PartnerMatchInput {
-    /// One of EU, UK, US, APAC, LATAM.
+    /// The company's region, one of EU, UK, US, APAC and LATAM.
     pub region: String,
     /// The funding source the company needs; firms whose tier may not file it are never returned.
     pub funding_source: FundingSource,
     /// Enterprises and the public sector are not eligible for Activate credits (`BAD_USER_INPUT`).
     pub funding_stage: FundingStage,
-    /// At least one.
+    /// The AWS services the company needs, at least one.
     pub services: Vec<AwsService>,
 }
 
@@ -35,6 +35,7 @@ impl From<PartnerMatchInput> for service::MatchRequest {
 /// One ranked partner firm.
 #[derive(SimpleObject)]
 pub struct PartnerMatch {
+    /// The partner firm.
     pub partner: Partner,
     /// In [0, 1]: region 0.30, specialty coverage 0.35, close rate on the funding source 0.25, ±0.10 for a
     /// FAST_TRACK or EXTRA_SCRUTINY firm (defaults; see the operator's policy). Higher is better.

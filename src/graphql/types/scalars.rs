@@ -3,10 +3,10 @@
 use async_graphql::{InputValueError, InputValueResult, Scalar, ScalarType, Value};
 use chrono::NaiveDate;
 
-/// A calendar date, `YYYY-MM-DD` (ISO 8601).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Date(pub NaiveDate);
 
+/// A calendar date, `YYYY-MM-DD` (ISO 8601).
 #[Scalar(name = "Date")]
 impl ScalarType for Date {
     fn parse(value: Value) -> InputValueResult<Self> {
@@ -23,15 +23,15 @@ impl ScalarType for Date {
     }
 }
 
-/// A sum of whole US dollars over many records (an analytics total), which may exceed GraphQL's 32-bit `Int`:
-/// a JSON number, exact up to 2^53 − 1. Every single amount of the API (a request, an award, a grant, a spend) is
-/// an `Int` of at most $1,000,000,000; only sums use this scalar.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct UsdTotal(pub i64);
 
 /// The largest integer a JSON number carries exactly in every client (JavaScript's `Number.MAX_SAFE_INTEGER`).
 const MAX_EXACT_JSON_INTEGER: i64 = (1 << 53) - 1;
 
+/// A sum of whole US dollars over many records (an analytics total), which may exceed GraphQL's 32-bit `Int`:
+/// a JSON number, exact up to 2^53 − 1. Every single amount of the API (a request, an award, a grant, a spend) is
+/// an `Int` of at most $1,000,000,000; only sums use this scalar.
 #[Scalar(
     name = "UsdTotal",
     specified_by_url = "https://www.rfc-editor.org/rfc/rfc8259#section-6"

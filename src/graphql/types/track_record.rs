@@ -12,21 +12,23 @@ use crate::{domain::track_record as domain, service::track_record as service};
 pub enum Scrutiny {
     /// By default, at least 10 decided records with a close rate of 0.7 or more.
     FastTrack,
+    /// Neither FAST_TRACK nor EXTRA_SCRUTINY: the usual review.
     Normal,
     /// By default, fewer than 5 decided records (a thin history), or a close rate under 0.4.
     ExtraScrutiny,
 }
 
-/// Decisions on a partner's records over the trailing 12 calendar months (the current month and the 11 before it,
-/// UTC), imported history and live decisions merged.
 pub struct TrackRecord(pub domain::TrackRecord);
 
+/// Decisions on a partner's records over the trailing 12 calendar months (the current month and the 11 before it,
+/// UTC), imported history and live decisions merged.
 #[Object]
 impl TrackRecord {
     /// Records approved or rejected in the window.
     async fn decided(&self) -> i64 {
         self.0.decided
     }
+    /// Records approved in the window.
     async fn approved(&self) -> i64 {
         self.0.approved
     }
@@ -34,14 +36,15 @@ impl TrackRecord {
     async fn close_rate(&self) -> Option<f64> {
         self.0.close_rate()
     }
+    /// How closely a reviewer looks at the firm's next record, from this window.
     async fn scrutiny(&self) -> Scrutiny {
         self.0.scrutiny().into()
     }
 }
 
-/// One month of a partner's history: records submitted in the month, and records decided in it.
 pub struct CloseRatePoint(pub service::CloseRatePoint);
 
+/// One month of a partner's history: records submitted in the month, and records decided in it.
 #[Object]
 impl CloseRatePoint {
     /// The calendar month (UTC), `YYYY-MM`.
@@ -52,12 +55,15 @@ impl CloseRatePoint {
     async fn funding_source(&self) -> Option<FundingSource> {
         self.0.funding_source.map(Into::into)
     }
+    /// Records submitted in the month.
     async fn submitted(&self) -> i64 {
         self.0.submitted
     }
+    /// Records approved in the month.
     async fn approved(&self) -> i64 {
         self.0.approved
     }
+    /// Records rejected in the month.
     async fn rejected(&self) -> i64 {
         self.0.rejected
     }

@@ -10,11 +10,12 @@ use crate::{
     service,
 };
 
-/// A person (or machine client) who signs in. Password hashes and other secrets are never fields.
 pub struct User(pub user::Model);
 
+/// A person (or machine client) who signs in. Password hashes and other secrets are never fields.
 #[Object]
 impl User {
+    /// The user's global ID.
     pub async fn id(&self) -> ID {
         NodeType::User.id(self.0.id)
     }
@@ -33,9 +34,11 @@ impl User {
             None => "***".into(),
         })
     }
+    /// The name shown for the user.
     async fn display_name(&self) -> &str {
         &self.0.display_name
     }
+    /// What the user is, which decides what it may do and see.
     async fn role(&self) -> Role {
         self.0.role.into()
     }
@@ -75,9 +78,11 @@ impl User {
             .ok_or_else(|| dangling("customer", id))?;
         Ok(Some(Customer(row)))
     }
+    /// Whether an admin disabled the user: it cannot sign in, and its sessions and API keys no longer work.
     async fn disabled(&self) -> bool {
         self.0.disabled_at.is_some()
     }
+    /// When the user was created.
     async fn created_at(&self) -> chrono::DateTime<chrono::Utc> {
         self.0.created_at
     }
@@ -88,15 +93,17 @@ impl User {
     }
 }
 
-/// A machine client's credential. Acts as its user, with that user's role and scope; the secret itself is only
-/// ever shown once, at creation.
 pub struct ApiKey(pub api_key::Model);
 
+/// A machine client's credential. Acts as its user, with that user's role and scope; the secret itself is only
+/// ever shown once, at creation.
 #[Object]
 impl ApiKey {
+    /// The key's global ID.
     pub async fn id(&self) -> ID {
         NodeType::ApiKey.id(self.0.id)
     }
+    /// The name its owner gave the key, to tell what uses it.
     async fn name(&self) -> &str {
         &self.0.name
     }
@@ -104,15 +111,19 @@ impl ApiKey {
     async fn prefix(&self) -> &str {
         &self.0.prefix
     }
+    /// When the key was created.
     async fn created_at(&self) -> chrono::DateTime<chrono::Utc> {
         self.0.created_at
     }
+    /// When the key stops working; null when it never expires.
     async fn expires_at(&self) -> Option<chrono::DateTime<chrono::Utc>> {
         self.0.expires_at
     }
+    /// When the key last authenticated a request, to within a minute; null if never used.
     async fn last_used_at(&self) -> Option<chrono::DateTime<chrono::Utc>> {
         self.0.last_used_at
     }
+    /// When the key was revoked; null while it is valid.
     async fn revoked_at(&self) -> Option<chrono::DateTime<chrono::Utc>> {
         self.0.revoked_at
     }

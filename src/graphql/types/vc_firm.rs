@@ -20,14 +20,16 @@ use crate::{
     service::{pagination::PageRequest, vc_firms as service},
 };
 
-/// A venture firm that attests the funding of its portfolio companies.
 pub struct VcFirm(pub vc_firm::Model);
 
+/// A venture firm that attests the funding of its portfolio companies.
 #[Object]
 impl VcFirm {
+    /// The firm's global ID.
     pub async fn id(&self) -> ID {
         NodeType::VcFirm.id(self.0.id)
     }
+    /// The firm's name, unique among VC firms.
     async fn name(&self) -> &str {
         &self.0.name
     }
@@ -35,6 +37,7 @@ impl VcFirm {
     async fn portfolio_access(&self) -> bool {
         self.0.portfolio_access
     }
+    /// The firm's standing, which the checklist weighs on the records it files itself.
     async fn reputation(&self) -> VcReputation {
         self.0.reputation.into()
     }
@@ -43,8 +46,8 @@ impl VcFirm {
     async fn attestations(
         &self,
         ctx: &Context<'_>,
-        first: Option<i32>,
-        after: Option<String>,
+        #[graphql(desc = "How many items from the start or `after`, 1 to 100.")] first: Option<i32>,
+        #[graphql(desc = "Only items after this cursor.")] after: Option<String>,
     ) -> Result<PagedConnection<FundingAttestation>> {
         let caller = caller(ctx)?.clone();
         let firm = self.0.id;
@@ -56,19 +59,22 @@ impl VcFirm {
         });
         Ok(connection(page, FundingAttestation, totals))
     }
+    /// When the firm was created in acegate.
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
     }
 }
 
-/// A VC firm's statement that a customer closed a funding round. Revoked, never deleted.
 pub struct FundingAttestation(pub funding_attestation::Model);
 
+/// A VC firm's statement that a customer closed a funding round. Revoked, never deleted.
 #[Object]
 impl FundingAttestation {
+    /// The attestation's global ID.
     pub async fn id(&self) -> ID {
         NodeType::FundingAttestation.id(self.0.id)
     }
+    /// The VC firm that attests the round.
     async fn vc_firm(&self, ctx: &Context<'_>) -> Result<VcFirm> {
         let id = self.0.vc_firm_id;
         Ok(VcFirm(
@@ -98,15 +104,19 @@ impl FundingAttestation {
                 .ok_or_else(|| dangling("customer", id))?,
         )))
     }
+    /// The funding round closed, as a funding stage.
     async fn round(&self) -> FundingStage {
         self.0.round.into()
     }
+    /// The amount raised in the round, in whole US dollars.
     async fn amount_usd(&self) -> i64 {
         self.0.amount_usd
     }
+    /// The day the round closed.
     async fn closed_on(&self) -> Date {
         Date(self.0.closed_on)
     }
+    /// The user of the VC firm who attested the round.
     async fn attested_by(&self, ctx: &Context<'_>) -> Result<User> {
         let id = self.0.attested_by_user_id;
         Ok(User(
@@ -117,23 +127,28 @@ impl FundingAttestation {
                 .ok_or_else(|| dangling("user", id))?,
         ))
     }
+    /// When the attestation was made.
     async fn attested_at(&self) -> DateTime<Utc> {
         self.0.attested_at
     }
+    /// When the attestation was revoked; null while it stands.
     async fn revoked_at(&self) -> Option<DateTime<Utc>> {
         self.0.revoked_at
     }
+    /// Why the attestation was revoked; null while it stands.
     async fn revocation_reason(&self) -> Option<&str> {
         self.0.revocation_reason.as_deref()
     }
 }
 
+/// Narrows a list of VC firms; every condition given must hold.
 #[derive(async_graphql::InputObject, Default)]
 pub struct VcFirmFilter {
     /// Case-insensitive substring of the name.
     pub search: Option<String>,
     /// Firms in (true) or outside (false) the Activate Portfolio Sub-Program.
     pub portfolio_access: Option<bool>,
+    /// Firms of any of these reputations.
     pub reputation: Option<Vec<VcReputation>>,
     /// Firms changed after this instant, for delta sync.
     pub updated_after: Option<DateTime<Utc>>,
