@@ -6,6 +6,8 @@
 
 use async_graphql::{ErrorExtensions, SimpleObject};
 
+use crate::auth::AuthFailure;
+
 /// A domain validation failure, addressed to one input field.
 #[derive(Clone, Debug, PartialEq, Eq, SimpleObject)]
 pub struct UserError {
@@ -31,7 +33,8 @@ impl UserError {
 /// `extensions.code`, and every conversion must go through [`AppError::into_graphql`] instead.
 #[derive(Clone, Debug)]
 pub enum AppError {
-    Unauthenticated,
+    /// `UNAUTHENTICATED`, with why as `extensions.reason`.
+    Unauthenticated(AuthFailure),
     Forbidden(String),
     /// Also used for objects the caller may not see, so that existence never leaks.
     NotFound,
@@ -51,7 +54,7 @@ pub type AppResult<T> = Result<T, AppError>;
 impl AppError {
     pub fn code(&self) -> &'static str {
         match self {
-            AppError::Unauthenticated => "UNAUTHENTICATED",
+            AppError::Unauthenticated(_) => "UNAUTHENTICATED",
             AppError::Forbidden(_) => "FORBIDDEN",
             AppError::NotFound => "NOT_FOUND",
             AppError::Validation(_) | AppError::BadUserInput(_) => "BAD_USER_INPUT",
@@ -65,7 +68,7 @@ impl AppError {
     /// The client-facing message; internal detail never appears in it.
     pub fn message(&self) -> String {
         match self {
-            AppError::Unauthenticated => "authentication required".into(),
+            AppError::Unauthenticated(failure) => failure.message().into(),
             AppError::Forbidden(m) | AppError::BadUserInput(m) | AppError::Conflict(m) => m.clone(),
             AppError::NotFound => "not found".into(),
             AppError::RateLimited { retry_after_secs } => {
@@ -84,8 +87,25 @@ impl AppError {
         }
     }
 
+    /// Why an `UNAUTHENTICATED` error is one (`extensions.reason`); `None` for every other code.
+    pub fn reason(&self) -> Option<&'static str> {
+        match self {
+            AppError::Unauthenticated(failure) => Some(failure.reason()),
+            _ => None,
+        }
+    }
+
     pub fn invalid(field: &[&str], code: &str, message: impl Into<String>) -> Self {
         AppError::Validation(vec![UserError::new(field, code, message)])
+    }
+
+    /// A request error raised before execution (no location, no path), with the same extensions as
+    /// [`into_graphql`](Self::into_graphql).
+    pub fn into_server_error(self) -> async_graphql::ServerError {
+        let error = self.into_graphql();
+        let mut server_error = async_graphql::ServerError::new(error.message, None);
+        server_error.extensions = error.extensions;
+        server_error
     }
 
     /// Converts into a GraphQL error for fields that have no `userErrors` to carry validation failures.
@@ -102,8 +122,12 @@ impl AppError {
             AppError::RateLimited { retry_after_secs } => Some(*retry_after_secs),
             _ => None,
         };
+        let reason = self.reason();
         async_graphql::Error::new(message).extend_with(|_, ext| {
             ext.set("code", code);
+            if let Some(reason) = reason {
+                ext.set("reason", reason);
+            }
             if let Some(seconds) = retry_after {
                 ext.set("retryAfter", seconds);
             }

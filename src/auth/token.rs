@@ -13,6 +13,7 @@ use rand::RngCore;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use super::AuthFailure;
 use crate::config::JwtConfig;
 
 /// Seconds of clock skew tolerated between replicas.
@@ -54,6 +55,8 @@ pub struct TokenService {
     encoding: EncodingKey,
     decoding: HashMap<String, DecodingKey>,
     validation: Validation,
+    /// `validation` without the expiry: tells a genuine but expired token from one that is also wrong otherwise.
+    validation_past_expiry: Validation,
 }
 
 fn now_seconds() -> u64 {
@@ -82,10 +85,13 @@ impl TokenService {
             config.key_id.clone(),
             DecodingKey::from_secret(config.secret.expose().as_bytes()),
         );
+        let mut validation_past_expiry = validation.clone();
+        validation_past_expiry.validate_exp = false;
         Self {
             encoding: EncodingKey::from_secret(config.secret.expose().as_bytes()),
             decoding,
             validation,
+            validation_past_expiry,
             config,
         }
     }
@@ -116,22 +122,40 @@ impl TokenService {
         Ok(TokenIssued { token, expires_at })
     }
 
-    /// Verifies signature, algorithm, key id and claims. Any failure is just `None`: the caller answers with one
-    /// generic `UNAUTHENTICATED` whatever the reason.
-    pub fn verify_access_token(&self, token: &str) -> Option<VerifiedToken> {
-        let header = jsonwebtoken::decode_header(token).ok()?;
+    /// Verifies signature, algorithm, key id and claims. `TokenExpired` only for a token that passes every other
+    /// check (jsonwebtoken checks the signature first, then the claims, `exp` among the first: the claims are checked
+    /// again without `exp` to be sure); any other failure is `TokenInvalid`, with no detail of which check failed.
+    pub fn verify_access_token(&self, token: &str) -> Result<VerifiedToken, AuthFailure> {
+        let invalid = AuthFailure::TokenInvalid;
+        let header = jsonwebtoken::decode_header(token).map_err(|_| invalid)?;
         if header.alg != Algorithm::HS256 {
-            return None;
+            return Err(invalid);
         }
-        let key = self.decoding.get(header.kid.as_deref()?)?;
-        let data = jsonwebtoken::decode::<Claims>(token, key, &self.validation).ok()?;
+        let key = self
+            .decoding
+            .get(header.kid.as_deref().ok_or(invalid)?)
+            .ok_or(invalid)?;
+        let data = match jsonwebtoken::decode::<Claims>(token, key, &self.validation) {
+            Ok(data) => data,
+            Err(err) if *err.kind() == jsonwebtoken::errors::ErrorKind::ExpiredSignature => {
+                let genuine =
+                    jsonwebtoken::decode::<Claims>(token, key, &self.validation_past_expiry)
+                        .is_ok_and(|data| data.claims.typ == ACCESS_TOKEN_TYPE);
+                return Err(if genuine {
+                    AuthFailure::TokenExpired
+                } else {
+                    invalid
+                });
+            }
+            Err(_) => return Err(invalid),
+        };
         if data.claims.typ != ACCESS_TOKEN_TYPE {
-            return None;
+            return Err(invalid);
         }
-        Some(VerifiedToken {
-            user_id: data.claims.sub.parse().ok()?,
+        Ok(VerifiedToken {
+            user_id: data.claims.sub.parse().map_err(|_| invalid)?,
             issued_at_ms: data.claims.ims,
-            expires_at_s: i64::try_from(data.claims.exp).ok()?,
+            expires_at_s: i64::try_from(data.claims.exp).map_err(|_| invalid)?,
         })
     }
 }
@@ -186,11 +210,11 @@ mod tests {
         let foreign_aud = TokenService::new(config(SECRET, "k1", "someone-else"))
             .issue_access_token(1)
             .unwrap();
-        assert!(ours.verify_access_token(&foreign_aud.token).is_none());
+        assert!(ours.verify_access_token(&foreign_aud.token).is_err());
         let foreign_key = TokenService::new(config(NEXT, "k1", "acegate-api"))
             .issue_access_token(1)
             .unwrap();
-        assert!(ours.verify_access_token(&foreign_key.token).is_none());
+        assert!(ours.verify_access_token(&foreign_key.token).is_err());
     }
 
     #[test]
@@ -209,10 +233,10 @@ mod tests {
                 .as_deref(),
             Some("k2")
         );
-        assert!(before.verify_access_token(&new_token).is_none());
+        assert!(before.verify_access_token(&new_token).is_err());
         // Once the retired key is dropped from the ring, its tokens stop verifying.
         let retired = TokenService::new(config(NEXT, "k2", "acegate-api"));
-        assert!(retired.verify_access_token(&old_token).is_none());
+        assert!(retired.verify_access_token(&old_token).is_err());
     }
 
     #[test]
@@ -225,8 +249,51 @@ mod tests {
         assert!(
             tokens
                 .verify_access_token(&format!("{none_header}.{payload}."))
-                .is_none()
+                .is_err()
         );
+    }
+
+    /// A token signed with `secret`, for the test's own claims.
+    fn signed(secret: &str, aud: &str, exp: u64, typ: &str) -> String {
+        let claims = Claims {
+            sub: "7".into(),
+            iss: "acegate".into(),
+            aud: aud.into(),
+            exp,
+            nbf: exp - 900,
+            iat: exp - 900,
+            ims: 0,
+            typ: typ.into(),
+        };
+        let mut header = Header::new(Algorithm::HS256);
+        header.kid = Some("k1".into());
+        jsonwebtoken::encode(
+            &header,
+            &claims,
+            &EncodingKey::from_secret(secret.as_bytes()),
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn only_a_token_that_is_right_in_every_other_way_is_expired() {
+        let tokens = TokenService::new(config(SECRET, "k1", "acegate-api"));
+        let past = now_seconds() - 3600;
+        let verdict = |token: String| tokens.verify_access_token(&token).err();
+        assert_eq!(
+            verdict(signed(SECRET, "acegate-api", past, "access")),
+            Some(AuthFailure::TokenExpired)
+        );
+        for wrong in [
+            signed(NEXT, "acegate-api", past, "access"),
+            signed(SECRET, "someone-else", past, "access"),
+            signed(SECRET, "acegate-api", past, "refresh"),
+            signed(SECRET, "acegate-api", now_seconds() + 600, "refresh"),
+        ] {
+            assert_eq!(verdict(wrong), Some(AuthFailure::TokenInvalid));
+        }
+        // Within the tolerated clock skew a token still verifies.
+        assert!(verdict(signed(SECRET, "acegate-api", now_seconds() - 5, "access")).is_none());
     }
 
     #[test]

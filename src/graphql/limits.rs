@@ -418,11 +418,8 @@ impl Extension for Protections {
             && !anonymous_may_run(doc, operation_name.as_deref(), self.introspection_enabled)
         {
             // One generic error, before validation: nothing about the schema reaches the caller.
-            let message = AppError::Unauthenticated.message();
-            return Err(with_code(
-                ServerError::new(message, None),
-                "UNAUTHENTICATED",
-            ));
+            let required = crate::auth::AuthFailure::AuthenticationRequired;
+            return Err(AppError::Unauthenticated(required).into_server_error());
         }
         check_document(doc, &self.limits, self.introspection_enabled)?;
         next.run(ctx, request).await

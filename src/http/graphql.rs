@@ -31,6 +31,7 @@ use super::{
 };
 use crate::{
     app::AppState,
+    auth::AuthFailure,
     config::Limits,
     error::AppError,
     graphql::{
@@ -80,6 +81,8 @@ fn principal_key(user_id: i64) -> String {
 struct Refusal {
     status: StatusCode,
     code: &'static str,
+    /// `extensions.reason` of an `UNAUTHENTICATED` refusal.
+    reason: Option<&'static str>,
     message: String,
     headers: Vec<(header::HeaderName, HeaderValue)>,
 }
@@ -89,6 +92,7 @@ impl Refusal {
         Self {
             status,
             code,
+            reason: None,
             message: message.into(),
             headers: Vec::new(),
         }
@@ -210,10 +214,18 @@ impl Exchange<'_> {
         }
         let caller = caller.map_err(|err| {
             let mut refusal = Refusal::new(StatusCode::UNAUTHORIZED, err.code(), err.message());
-            if matches!(err, AppError::Unauthenticated) {
-                refusal
-                    .headers
-                    .push((header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer")));
+            if let AppError::Unauthenticated(failure) = err {
+                refusal.reason = Some(failure.reason());
+                // RFC 6750: a bearer token that was presented and refused is `invalid_token`.
+                let challenge = if failure.is_invalid_token() {
+                    "Bearer error=\"invalid_token\""
+                } else {
+                    "Bearer"
+                };
+                refusal.headers.push((
+                    header::WWW_AUTHENTICATE,
+                    HeaderValue::from_static(challenge),
+                ));
             } else {
                 refusal.status = StatusCode::INTERNAL_SERVER_ERROR;
             }
@@ -319,7 +331,9 @@ impl Exchange<'_> {
         let Some(value) = headers.get(header::AUTHORIZATION) else {
             return Ok(None);
         };
-        let value = value.to_str().map_err(|_| AppError::Unauthenticated)?;
+        let value = value
+            .to_str()
+            .map_err(|_| AppError::Unauthenticated(AuthFailure::WrongScheme))?;
         let principal = service::accounts::principal_for_authorization(
             &self.state.db,
             &self.state.tokens,
@@ -327,7 +341,7 @@ impl Exchange<'_> {
             value,
         )
         .await?
-        .ok_or(AppError::Unauthenticated)?;
+        .map_err(AppError::Unauthenticated)?;
         Ok(Some(
             self.state.caller(principal, Some(self.request_id.clone())),
         ))
@@ -352,6 +366,9 @@ impl Exchange<'_> {
         let mut extensions = Map::new();
         if !refusal.code.is_empty() {
             extensions.insert("code".into(), refusal.code.into());
+        }
+        if let Some(reason) = refusal.reason {
+            extensions.insert("reason".into(), reason.into());
         }
         if refusal.code == "RATE_LIMITED"
             && let Some(quota) = self.quota

@@ -17,7 +17,7 @@ use super::{
 };
 use crate::{
     auth::{
-        Principal, password,
+        AuthFailure, Principal, password,
         token::{TokenIssued, TokenService, VerifiedToken},
     },
     error::{AppError, AppResult},
@@ -37,7 +37,7 @@ pub struct SignedIn {
 
 /// The one reply for every failed sign-in, whatever the cause, so that it reveals nothing about the account.
 fn sign_in_refused() -> AppError {
-    AppError::Unauthenticated
+    AppError::Unauthenticated(AuthFailure::InvalidCredentials)
 }
 
 /// Verifies an email and password and opens a session (an access token and a new refresh-token family).
@@ -184,14 +184,14 @@ pub struct Authenticated {
     pub expires_at: Option<DateTime<Utc>>,
 }
 
-/// The principal behind an `Authorization` value (`Bearer <access token>` or `ApiKey <key>`), or `None` when the
-/// credential does not verify. Shared by HTTP requests and WebSocket `connection_init`.
+/// The principal behind an `Authorization` value (`Bearer <access token>` or `ApiKey <key>`), or why the credential
+/// does not verify. Shared by HTTP requests and WebSocket `connection_init`.
 pub async fn principal_for_authorization(
     db: &DatabaseConnection,
     tokens: &TokenService,
     accounts: &AccountCache,
     value: &str,
-) -> AppResult<Option<Principal>> {
+) -> AppResult<Result<Principal, AuthFailure>> {
     Ok(authenticate(db, tokens, accounts, value)
         .await?
         .map(|authenticated| authenticated.principal))
@@ -199,18 +199,27 @@ pub async fn principal_for_authorization(
 
 /// Verifies an `Authorization` value as [`principal_for_authorization`] does, and also tells when the credential
 /// expires, for a connection that must end then (a WebSocket re-checks its credential with this on every event).
+/// `Err` is a failure to check (the database); `Ok(Err(_))` a credential that does not verify, and why.
 pub async fn authenticate(
     db: &DatabaseConnection,
     tokens: &TokenService,
     accounts: &AccountCache,
     value: &str,
-) -> AppResult<Option<Authenticated>> {
-    let Some((scheme, credential)) = value.trim().split_once(' ') else {
-        return Ok(None);
-    };
+) -> AppResult<Result<Authenticated, AuthFailure>> {
+    let value = value.trim();
+    let (scheme, credential) = value
+        .split_once(' ')
+        .map_or((value, ""), |(scheme, credential)| {
+            (scheme, credential.trim())
+        });
     if scheme.eq_ignore_ascii_case("bearer") {
-        let Some(token) = tokens.verify_access_token(credential.trim()) else {
-            return Ok(None);
+        // An API key sent as a bearer token: a mix-up of schemes, not a bad token.
+        if credential.starts_with(credentials::API_KEY_PREFIX) {
+            return Ok(Err(AuthFailure::WrongScheme));
+        }
+        let token = match tokens.verify_access_token(credential) {
+            Ok(token) => token,
+            Err(failure) => return Ok(Err(failure)),
         };
         let expires_at = DateTime::from_timestamp(token.expires_at_s, 0);
         Ok(principal_for(db, accounts, token)
@@ -218,10 +227,17 @@ pub async fn authenticate(
             .map(|principal| Authenticated {
                 principal,
                 expires_at,
-            }))
+            })
+            .ok_or(AuthFailure::SessionEnded))
     } else if scheme.eq_ignore_ascii_case("apikey") {
-        super::credentials::authenticate_api_key(db, credential).await
+        // An access token (a JWT: three dot-separated parts) sent as an API key.
+        if !credential.starts_with(credentials::API_KEY_PREFIX)
+            && credential.split('.').count() == 3
+        {
+            return Ok(Err(AuthFailure::WrongScheme));
+        }
+        credentials::authenticate_api_key(db, credential).await
     } else {
-        Ok(None)
+        Ok(Err(AuthFailure::WrongScheme))
     }
 }

@@ -14,7 +14,7 @@ use sea_orm::{
 use super::{Caller, account_cache::AccountCache, accounts::Authenticated, audit, begin_write};
 use crate::{
     auth::{
-        Actor, Principal,
+        Actor, AuthFailure, Principal,
         token::{TokenIssued, TokenService, hash_secret, random_secret},
     },
     domain::values,
@@ -23,7 +23,8 @@ use crate::{
 };
 
 const REFRESH_PREFIX: &str = "rt_";
-const API_KEY_PREFIX: &str = "ak_";
+/// How every API key begins (`ak_<prefix>_<secret>`).
+pub const API_KEY_PREFIX: &str = "ak_";
 
 /// A new refresh token for `user_id`, in a new family (a sign-in) or continuing one (a rotation).
 pub async fn issue_refresh_token(
@@ -91,7 +92,7 @@ pub async fn rotate(
         .one(db)
         .await?
     else {
-        return Err(AppError::Unauthenticated);
+        return Err(AppError::Unauthenticated(AuthFailure::RefreshTokenInvalid));
     };
     let tx = begin_write(db).await?;
     // Claim the token: only one request can flip `used_at`, so a concurrent replay loses and counts as reuse.
@@ -124,7 +125,14 @@ pub async fn rotate(
             user_id = stored.user_id,
             "refresh token reused: family revoked"
         );
-        return Err(AppError::Unauthenticated);
+        // Used before (or claimed by a concurrent request since it was read): a replay. Revoked without ever being
+        // used: its sign-in ended (logout, a password change, a disabled account, a replay of another token of it).
+        let replayed = stored.used_at.is_some() || stored.revoked_at.is_none();
+        return Err(AppError::Unauthenticated(if replayed {
+            AuthFailure::RefreshTokenReused
+        } else {
+            AuthFailure::SessionEnded
+        }));
     }
     let user = user::Entity::find_by_id(stored.user_id)
         .one(&tx.txn)
@@ -134,7 +142,7 @@ pub async fn rotate(
             .as_ref()
             .is_some_and(|u| u.disabled_at.is_none() && u.locked_at.is_none());
     let Some(user) = user.filter(|_| usable) else {
-        return Err(AppError::Unauthenticated);
+        return Err(AppError::Unauthenticated(AuthFailure::RefreshTokenInvalid));
     };
     let refresh_token = issue_refresh_token(
         &tx.txn,
@@ -335,37 +343,48 @@ pub async fn revoke_api_keys(
 /// read into a write.
 const LAST_USED_RESOLUTION_SECONDS: i64 = 60;
 
-/// The principal behind an `ApiKey` credential and the key's expiry, or `None` for anything that is not a live key
-/// of an enabled user.
+/// The principal behind an `ApiKey` credential and the key's expiry, or why it is refused. Whether the key is
+/// revoked or expired is told only once the whole secret matched; before that every failure is `ApiKeyInvalid`.
 pub async fn authenticate_api_key(
     db: &DatabaseConnection,
     presented: &str,
-) -> AppResult<Option<Authenticated>> {
+) -> AppResult<Result<Authenticated, AuthFailure>> {
     let presented = presented.trim();
     let Some(prefix) = presented
         .strip_prefix(API_KEY_PREFIX)
         .and_then(|rest| rest.split_once('_'))
         .map(|(p, _)| p)
     else {
-        return Ok(None);
+        return Ok(Err(AuthFailure::ApiKeyInvalid));
     };
-    let Some((key, Some(user))) = api_key::Entity::find()
+    let Some((key, user)) = api_key::Entity::find()
         .find_also_related(user::Entity)
         .filter(api_key::Column::Prefix.eq(prefix))
         .one(db)
         .await?
     else {
-        return Ok(None);
+        return Ok(Err(AuthFailure::ApiKeyInvalid));
     };
     let now = crate::time::now();
     let matches = constant_time_eq(
         key.secret_hash.as_bytes(),
         hash_secret(presented).as_bytes(),
     );
-    let live = key.revoked_at.is_none() && key.expires_at.is_none_or(|at| at > now);
-    if !matches || !live || user.disabled_at.is_some() {
-        return Ok(None);
+    if !matches {
+        return Ok(Err(AuthFailure::ApiKeyInvalid));
     }
+    if key.revoked_at.is_some() {
+        return Ok(Err(AuthFailure::ApiKeyRevoked));
+    }
+    if key.expires_at.is_some_and(|at| at <= now) {
+        return Ok(Err(AuthFailure::ApiKeyExpired));
+    }
+    let Some(principal) = user
+        .filter(|user| user.disabled_at.is_none())
+        .and_then(|user| Principal::from_user(&user))
+    else {
+        return Ok(Err(AuthFailure::SessionEnded));
+    };
     if key
         .last_used_at
         .is_none_or(|at| (now - at).num_seconds() >= LAST_USED_RESOLUTION_SECONDS)
@@ -378,7 +397,7 @@ pub async fn authenticate_api_key(
         .update(db)
         .await?;
     }
-    Ok(Principal::from_user(&user).map(|principal| Authenticated {
+    Ok(Ok(Authenticated {
         principal: principal.with_api_key(),
         expires_at: key.expires_at,
     }))

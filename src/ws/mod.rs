@@ -1,8 +1,9 @@
 //! GraphQL subscriptions over WebSocket (`graphql-transport-ws`, and the legacy `graphql-ws`) at `/graphql/ws`.
 //!
 //! The client authenticates in `connection_init` with `{"Authorization": "Bearer <token>"}` (or `ApiKey <key>`).
-//! As the protocol asks, a rejected `connection_init` closes with 4403 and a subscription before the handshake
-//! with 4401 (async-graphql closes with 1002 and 1011 there, so those frames are rewritten).
+//! As the protocol asks, a rejected `connection_init` closes with 4403 (its reason text starts with the
+//! [`AuthFailure`] reason: `TOKEN_EXPIRED: …`) and a subscription before the handshake with 4401 (async-graphql
+//! closes with 1002 and 1011 there, so those frames are rewritten).
 //!
 //! The connection then lives only as long as its session: the credential is verified again before every event
 //! goes out and on a timer (at least every `subscription_recheck`, and at the token's expiry), and the socket
@@ -36,6 +37,7 @@ use self::{
 };
 use crate::{
     app::AppState,
+    auth::AuthFailure,
     graphql::{error_codes::RequestId, loaders::Loaders},
     service,
 };
@@ -148,8 +150,10 @@ async fn serve(
     let init_state = state.clone();
     let init_session = session.clone();
     let on_init = move |payload: serde_json::Value| async move {
-        let rejected = || async_graphql::Error::new(INIT_REJECTED);
-        let value = authorization(&payload).ok_or_else(rejected)?;
+        // The close reason says why (`TOKEN_EXPIRED: …`), as `extensions.reason` does over HTTP.
+        let refused = |failure: AuthFailure| async_graphql::Error::new(failure.close_reason());
+        let value =
+            authorization(&payload).ok_or_else(|| refused(AuthFailure::AuthenticationRequired))?;
         let signed_in = service::accounts::authenticate(
             &init_state.db,
             &init_state.tokens,
@@ -157,8 +161,8 @@ async fn serve(
             &value,
         )
         .await
-        .map_err(|_| rejected())?
-        .ok_or_else(rejected)?;
+        .map_err(|_| async_graphql::Error::new(INIT_REJECTED))?
+        .map_err(refused)?;
         let caller = init_state.caller(signed_in.principal, request_id);
         // async-graphql runs this once per connection (a second `connection_init` closes it with 4429).
         let _ = init_session.set(Session::new(value, signed_in));
@@ -172,7 +176,11 @@ async fn serve(
         .on_connection_init(on_init)
         .map(|message| match message {
             WsMessage::Text(text) => Message::Text(text.into()),
-            WsMessage::Close(1002, reason) if reason == INIT_REJECTED => close(4403, "Forbidden"),
+            WsMessage::Close(1002, reason)
+                if reason == INIT_REJECTED || AuthFailure::from_close_reason(&reason).is_some() =>
+            {
+                close(4403, &reason)
+            }
             WsMessage::Close(1011, reason) if reason == HANDSHAKE_INCOMPLETE => {
                 close(4401, "Unauthorized")
             }
@@ -244,10 +252,10 @@ async fn until(at: Option<Instant>) {
 fn ended(ending: Ending) -> Message {
     tracing::info!(
         code = ending.code,
-        reason = ending.reason,
+        reason = &*ending.reason,
         "closing a WebSocket: its session no longer holds"
     );
-    close(ending.code, ending.reason)
+    close(ending.code, &ending.reason)
 }
 
 fn close(code: u16, reason: &str) -> Message {

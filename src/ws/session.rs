@@ -2,42 +2,45 @@
 //! subscription ends with the session that opened it (logout, a disabled account, a new role or organisation, a
 //! revoked key, an expired token).
 
-use std::time::Duration;
+use std::{borrow::Cow, time::Duration};
 
 use tokio::time::Instant;
 
 use crate::{
     app::AppState,
-    auth::Principal,
+    auth::{AuthFailure, Credential, Principal},
     service::accounts::{self, Authenticated},
 };
 
 /// How a connection whose session no longer holds is closed: a WebSocket close code and its reason.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Ending {
     pub code: u16,
-    pub reason: &'static str,
+    pub reason: Cow<'static, str>,
 }
 
-/// The protocol's "unauthorized" (4401): the client should sign in again.
-const EXPIRED: Ending = Ending {
-    code: 4401,
-    reason: "token expired",
-};
-const ENDED: Ending = Ending {
-    code: 4401,
-    reason: "session ended",
-};
+impl Ending {
+    /// The protocol's "unauthorized" (4401): the credential no longer verifies, and the reason text says why
+    /// (`TOKEN_EXPIRED: …`, `SESSION_ENDED: …`, `API_KEY_REVOKED: …`, as `extensions.reason` would over HTTP); the
+    /// client should sign in again.
+    fn refused(failure: AuthFailure) -> Self {
+        Self {
+            code: 4401,
+            reason: Cow::Owned(failure.close_reason()),
+        }
+    }
+}
+
 /// The protocol's "forbidden" (4403): the credential still verifies, but for someone else than it did.
 const CHANGED: Ending = Ending {
     code: 4403,
-    reason: "principal changed",
+    reason: Cow::Borrowed("principal changed"),
 };
 /// The credential cannot be checked (the database is unreachable): nothing is delivered unchecked, and the client
 /// reconnects once the server is healthy again.
 const UNVERIFIABLE: Ending = Ending {
     code: 1011,
-    reason: "cannot verify the session",
+    reason: Cow::Borrowed("cannot verify the session"),
 };
 
 pub struct Session {
@@ -64,7 +67,10 @@ impl Session {
     pub async fn check(&self, state: &AppState) -> Result<(), Ending> {
         // Verification tolerates some clock skew past `exp`; a connection ends at `exp` itself.
         if self.expired() {
-            return Err(EXPIRED);
+            return Err(Ending::refused(match self.signed_in.principal.credential {
+                Credential::Session => AuthFailure::TokenExpired,
+                Credential::ApiKey => AuthFailure::ApiKeyExpired,
+            }));
         }
         // Bounded like a request: events wait for the check, and a stuck check must not hold them forever.
         let now = tokio::time::timeout(
@@ -78,9 +84,9 @@ impl Session {
         )
         .await;
         match now {
-            Ok(Ok(Some(now))) if now.principal == self.signed_in.principal => Ok(()),
-            Ok(Ok(Some(_))) => Err(CHANGED),
-            Ok(Ok(None)) => Err(ENDED),
+            Ok(Ok(Ok(now))) if now.principal == self.signed_in.principal => Ok(()),
+            Ok(Ok(Ok(_))) => Err(CHANGED),
+            Ok(Ok(Err(failure))) => Err(Ending::refused(failure)),
             Ok(Err(err)) => {
                 tracing::warn!(error = ?err, "cannot verify a WebSocket session");
                 Err(UNVERIFIABLE)

@@ -11,7 +11,7 @@ const LOGIN: &str = "mutation($e: String!, $p: String!) { login(input: { email: 
 const REFRESH: &str = "mutation($t: String!) { refreshToken(input: { refreshToken: $t }) { accessToken refreshToken } }";
 const VIEWER: &str = "{ viewer { email role } }";
 
-async fn session(app: &TestApp, email: &str) -> (String, String) {
+pub(crate) async fn session(app: &TestApp, email: &str) -> (String, String) {
     let response = app
         .graphql(None, LOGIN, json!({ "e": email, "p": PASSWORD }))
         .await;
@@ -22,7 +22,7 @@ async fn session(app: &TestApp, email: &str) -> (String, String) {
     )
 }
 
-async fn refresh(app: &TestApp, token: &str) -> Value {
+pub(crate) async fn refresh(app: &TestApp, token: &str) -> Value {
     app.graphql(None, REFRESH, json!({ "t": token })).await
 }
 
@@ -30,7 +30,7 @@ async fn viewer_ok(app: &TestApp, authorization: Option<&str>) -> bool {
     app.graphql(authorization, VIEWER, json!({})).await["data"]["viewer"]["email"].is_string()
 }
 
-async fn sql(app: &TestApp, statement: &str) {
+pub(crate) async fn sql(app: &TestApp, statement: &str) {
     let db = app.db();
     db.execute_raw(Statement::from_string(
         db.get_database_backend(),
@@ -359,7 +359,7 @@ async fn update_user(app: &TestApp, input: Value) -> Value {
     response["data"]["updateUser"].clone()
 }
 
-async fn create_key(app: &TestApp, access: &str, input: Value) -> Value {
+pub(crate) async fn create_key(app: &TestApp, access: &str, input: Value) -> Value {
     let response = app
         .graphql(Some(access), "mutation($i: CreateApiKeyInput!) { createApiKey(input: $i) { secret apiKey { id name prefix expiresAt lastUsedAt revokedAt } userErrors { field code } } }", json!({ "i": input }))
         .await;

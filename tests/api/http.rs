@@ -286,6 +286,7 @@ async fn in_production_anonymous_callers_get_one_generic_error_for_anything_but_
         assert_eq!(errors.len(), 1, "{query}: {}", reply.body);
         assert_eq!(reply.code(), Some("UNAUTHENTICATED"), "{query}");
         assert_eq!(errors[0]["message"], "authentication required");
+        assert_eq!(errors[0]["extensions"]["reason"], "AUTHENTICATION_REQUIRED");
         assert!(reply.body.get("data").is_none());
         assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
         assert!(!reply.text.contains("Did you mean"), "{query}");

@@ -8,6 +8,7 @@ mod workflow_helpers;
 mod analytics;
 mod attestations;
 mod auth;
+mod auth_reasons;
 mod concurrency;
 mod connections;
 mod conventions;

@@ -23,6 +23,12 @@ async fn ending(socket: &mut Socket, wait: Duration) -> Result<(u16, String), St
     }
 }
 
+/// The close reasons of a session that no longer holds: the `extensions.reason` an HTTP request would get, then its
+/// message.
+const SESSION_ENDED: &str = "SESSION_ENDED: this session has ended; sign in again";
+const TOKEN_EXPIRED: &str =
+    "TOKEN_EXPIRED: the access token has expired; exchange the refresh token or sign in again";
+
 fn ended(code: u16, reason: &str) -> Result<(u16, String), String> {
     Ok((code, reason.to_owned()))
 }
@@ -98,7 +104,7 @@ async fn a_subscription_ends_with_4401_at_logout_and_receives_no_later_event() {
 
     assert_eq!(
         ending(&mut socket, Duration::from_secs(5)).await,
-        ended(4401, "session ended")
+        ended(4401, SESSION_ENDED)
     );
 }
 
@@ -114,7 +120,7 @@ async fn a_subscription_ends_with_4401_when_an_admin_disables_its_user() {
 
     assert_eq!(
         ending(&mut socket, Duration::from_secs(5)).await,
-        ended(4401, "session ended")
+        ended(4401, SESSION_ENDED)
     );
 }
 
@@ -139,7 +145,7 @@ async fn a_subscription_ends_with_4401_when_its_user_moves_to_another_firm() {
 
     assert_eq!(
         ending(&mut socket, Duration::from_secs(5)).await,
-        ended(4401, "session ended")
+        ended(4401, SESSION_ENDED)
     );
 }
 
@@ -174,7 +180,7 @@ async fn a_subscription_ends_with_4401_when_its_access_token_expires_without_any
 
     assert_eq!(
         ending(&mut socket, Duration::from_secs(5)).await,
-        ended(4401, "token expired")
+        ended(4401, TOKEN_EXPIRED)
     );
 }
 
@@ -199,7 +205,7 @@ async fn an_idle_subscription_is_rechecked_on_a_timer_and_delivers_while_its_ses
     assert_eq!(logout["data"]["logout"], true, "{logout}");
     assert_eq!(
         ending(&mut socket, Duration::from_secs(3)).await,
-        ended(4401, "session ended")
+        ended(4401, SESSION_ENDED)
     );
 }
 
@@ -307,7 +313,7 @@ async fn no_operation_runs_over_a_connection_whose_session_ended() {
     .await;
     assert_eq!(
         ending(&mut socket, Duration::from_secs(5)).await,
-        ended(4401, "session ended")
+        ended(4401, SESSION_ENDED)
     );
     let created = app
         .query_as(
