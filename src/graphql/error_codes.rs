@@ -98,7 +98,7 @@ impl Progress {
         self.0.fetch_max(phase, Ordering::AcqRel);
     }
 
-    fn code(&self, errors: &mut Vec<ServerError>) {
+    fn code(&self, errors: &mut [ServerError]) {
         let phase = self.0.load(Ordering::Acquire);
         for error in errors.iter_mut() {
             if code_of(error).is_some() {
