@@ -11,8 +11,12 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 const SCHEMA_PATH: &str = "schema.graphql";
 
-const USAGE: &str = "usage: acegate [serve | export-schema [--check] [PATH] | migrate | create-user --email EMAIL --name NAME [--role ADMIN|ANALYST|REVIEWER]]
-  create-user reads the password from ACEGATE_NEW_USER_PASSWORD or, if unset, from the first line of standard input";
+const USAGE: &str = "usage: acegate [serve | export-schema [--check] [PATH] | migrate | create-user --email EMAIL --name NAME [--role ADMIN|ANALYST|REVIEWER] | --version | --help]
+  create-user reads the password from ACEGATE_NEW_USER_PASSWORD or, if unset, from the first line of standard input
+  --version (-V) prints the version; --help (-h) prints this text";
+
+/// What `acegate --version` prints: the package name and version, as in `Cargo.toml`.
+const VERSION: &str = concat!(env!("CARGO_PKG_NAME"), " ", env!("CARGO_PKG_VERSION"));
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -26,6 +30,10 @@ async fn main() -> ExitCode {
             println!("{USAGE}");
             ExitCode::SUCCESS
         }
+        Some("-V" | "--version" | "version") => {
+            println!("{VERSION}");
+            ExitCode::SUCCESS
+        }
         Some(other) => {
             eprintln!("unknown command {other:?}\n{USAGE}");
             ExitCode::from(2)
@@ -34,14 +42,28 @@ async fn main() -> ExitCode {
 }
 
 fn init_tracing(json: bool) {
+    use std::io::IsTerminal;
     let filter = tracing_subscriber::EnvFilter::try_from_env("ACEGATE_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn,sea_orm=warn"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter);
+    // The logs go to standard output.
+    let ansi = colour_logs(
+        std::io::stdout().is_terminal(),
+        std::env::var_os("NO_COLOR").as_deref(),
+    );
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_ansi(ansi);
     if json {
         builder.json().init()
     } else {
         builder.init()
     }
+}
+
+/// Whether the text logs are coloured: only on a terminal, and not when `NO_COLOR` is set to anything non-empty
+/// (<https://no-color.org>). Logs redirected to a file or a pipe carry no ANSI escape codes.
+fn colour_logs(is_terminal: bool, no_color: Option<&std::ffi::OsStr>) -> bool {
+    is_terminal && no_color.is_none_or(|value| value.is_empty())
 }
 
 fn load_config() -> Result<Config, ExitCode> {
@@ -227,5 +249,21 @@ async fn create_user(args: &[String]) -> ExitCode {
             eprintln!("failed: {}", err.message());
             ExitCode::FAILURE
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::ffi::OsStr;
+
+    use super::colour_logs;
+
+    #[test]
+    fn logs_are_coloured_only_on_a_terminal_without_no_color() {
+        assert!(colour_logs(true, None));
+        assert!(colour_logs(true, Some(OsStr::new(""))));
+        assert!(!colour_logs(true, Some(OsStr::new("1"))));
+        assert!(!colour_logs(false, None));
+        assert!(!colour_logs(false, Some(OsStr::new(""))));
     }
 }

@@ -211,6 +211,10 @@ pub const MATCH_BANDED_CLOSE_RATE_MODERATE: f64 = 0.55;
 pub const MATCH_BANDED_CLOSE_RATE_WEAK: f64 = 0.2;
 /// Decimals of a score shown to such a viewer (four for the others).
 pub const MATCH_BANDED_SCORE_DECIMALS: i32 = 2;
+/// Decimal places of the rates `analytics` reports (`approvalRate`): 2/3 reads 0.6667.
+pub const ANALYTICS_RATE_DECIMALS: i32 = 4;
+/// Decimal places of the day counts `analytics` reports (`p50Days` and the others): a tenth of a day is 2.4 hours.
+pub const ANALYTICS_DAYS_DECIMALS: i32 = 1;
 /// Matches returned when `first` is not given.
 pub const DEFAULT_PARTNER_MATCHES: u64 = 5;
 

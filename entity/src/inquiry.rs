@@ -21,6 +21,8 @@ pub struct Model {
     pub matched_partner_id: Option<i64>,
     /// Set when the inquiry is accepted and becomes a customer.
     pub customer_id: Option<i64>,
+    /// The signed-in user who submitted it; `None` for an anonymous inquiry.
+    pub submitted_by_user_id: Option<i64>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }
@@ -41,6 +43,13 @@ pub enum Relation {
         on_delete = "Restrict"
     )]
     Customer,
+    #[sea_orm(
+        belongs_to = "super::user::Entity",
+        from = "Column::SubmittedByUserId",
+        to = "super::user::Column::Id",
+        on_delete = "Restrict"
+    )]
+    SubmittedBy,
 }
 
 impl Related<super::partner::Entity> for Entity {

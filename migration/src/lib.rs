@@ -23,6 +23,7 @@ mod m20261128_000002_add_scope_indexes;
 mod m20261128_000003_add_partner_pipeline_index;
 mod m20261128_000004_notify_account_changes;
 mod m20261204_000001_integrity_rules;
+mod m20261204_000002_add_inquiry_submitter;
 
 pub struct Migrator;
 
@@ -38,6 +39,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000003_add_partner_pipeline_index::Migration),
             Box::new(m20261128_000004_notify_account_changes::Migration),
             Box::new(m20261204_000001_integrity_rules::Migration),
+            Box::new(m20261204_000002_add_inquiry_submitter::Migration),
         ]
     }
 }

@@ -140,8 +140,7 @@ async fn duplicate_attestations_are_revoked_before_they_are_forbidden_on_postgre
 /// Data written before `m20261204_000001` may hold the same attestation twice: the migration keeps the oldest,
 /// revokes the others (readable as the entities read them), and then the database refuses a new twin.
 async fn duplicate_attestations_are_revoked_before_they_are_forbidden(db: &DatabaseConnection) {
-    let before_the_rule = Migrator::migrations().len() as u32 - 1;
-    Migrator::up(db, Some(before_the_rule)).await.unwrap();
+    migrate_up_to(db, "m20261204_000001_integrity_rules").await;
     let now = at(27);
     let vc = vc_firm::ActiveModel {
         name: Set("Twice Ventures".into()),
@@ -175,16 +174,8 @@ async fn duplicate_attestations_are_revoked_before_they_are_forbidden(db: &Datab
     .await
     .unwrap();
     let vc_user = user::ActiveModel {
-        email: Set("twin@twice.example".into()),
-        email_normalized: Set("twin@twice.example".into()),
-        display_name: Set("Twin".into()),
-        password_hash: Set("$argon2id$placeholder".into()),
-        role: Set(Role::Vc),
         vc_firm_id: Set(Some(vc.id)),
-        failed_login_count: Set(0),
-        created_at: Set(now),
-        updated_at: Set(now),
-        ..Default::default()
+        ..user_row("twin@twice.example", Role::Vc, now)
     }
     .insert(db)
     .await
@@ -222,6 +213,114 @@ async fn duplicate_attestations_are_revoked_before_they_are_forbidden(db: &Datab
     assert_eq!(twin.revoked_by_user_id, None);
     assert!(twin.revocation_reason.unwrap().contains("duplicate"));
     assert!(round.insert(db).await.is_err(), "a new twin is refused");
+}
+
+#[tokio::test]
+async fn inquiries_take_their_submitter_from_the_audit_trail_on_sqlite() {
+    let db = sqlite().await;
+    inquiries_take_their_submitter_from_the_audit_trail(&db).await;
+}
+
+#[tokio::test]
+async fn inquiries_take_their_submitter_from_the_audit_trail_on_postgres() {
+    let Some(admin_url) = postgres_admin_url() else {
+        return;
+    };
+    with_fresh_postgres(&admin_url, |db| async move {
+        inquiries_take_their_submitter_from_the_audit_trail(&db).await;
+    })
+    .await;
+}
+
+/// Inquiries stored before `m20261204_000002` name no submitter in their row; the migration takes it from their
+/// `inquiry.submit` audit event (none for an anonymous one), and the column then refuses an unknown user.
+async fn inquiries_take_their_submitter_from_the_audit_trail(db: &DatabaseConnection) {
+    migrate_up_to(db, "m20261204_000002_add_inquiry_submitter").await;
+    let now = at(27);
+    let submitter = user_row("ada@signed-in.example", Role::Admin, now)
+        .insert(db)
+        .await
+        .unwrap();
+    // Written as the code of the time wrote them: the entity of today has the new column.
+    let backend = db.get_database_backend();
+    let placeholders = match backend {
+        DbBackend::Postgres => ["$1", "$2", "$3", "$4"],
+        _ => ["?"; 4],
+    };
+    let [id_at, company_at, created_at, updated_at] = placeholders;
+    let insert = |id: i64, company: &str| {
+        Statement::from_sql_and_values(
+            backend,
+            format!(
+                r#"INSERT INTO "inquiries" ("id", "company_name", "funding_stage", "use_case", "region", "services", "contact_email", "created_at", "updated_at") VALUES ({id_at}, {company_at}, 'SEED', 'A pipeline', 'EU', '["EC2"]', 'hello@example.com', {created_at}, {updated_at})"#
+            ),
+            [id.into(), company.into(), now.into(), now.into()],
+        )
+    };
+    db.execute_raw(insert(1, "Signed In Ltd")).await.unwrap();
+    db.execute_raw(insert(2, "Anonymous Ltd")).await.unwrap();
+    let audit = |subject: i64, actor: Option<i64>| audit_event::ActiveModel {
+        actor_user_id: Set(actor),
+        action: Set("inquiry.submit".into()),
+        subject_type: Set("Inquiry".into()),
+        subject_id: Set(subject),
+        before: Set(None),
+        after: Set(Some(json!({}))),
+        request_id: Set(None),
+        created_at: Set(now),
+        ..Default::default()
+    };
+    audit(1, Some(submitter.id)).insert(db).await.unwrap();
+    audit(2, None).insert(db).await.unwrap();
+
+    Migrator::up(db, None).await.unwrap();
+    let submitter_of = |id: i64| async move {
+        Inquiry::find_by_id(id)
+            .one(db)
+            .await
+            .unwrap()
+            .unwrap()
+            .submitted_by_user_id
+    };
+    assert_eq!(submitter_of(1).await, Some(submitter.id));
+    assert_eq!(
+        submitter_of(2).await,
+        None,
+        "an anonymous inquiry has no submitter"
+    );
+    let unknown_user = inquiry::ActiveModel {
+        id: Set(2),
+        submitted_by_user_id: Set(Some(submitter.id + 1_000)),
+        ..Default::default()
+    };
+    assert!(
+        unknown_user.update(db).await.is_err(),
+        "the submitter is a user"
+    );
+}
+
+/// Applies the migrations that come before `name`, so that a test can write data as it stood then.
+async fn migrate_up_to(db: &DatabaseConnection, name: &str) {
+    let before = Migrator::migrations()
+        .iter()
+        .position(|m| m.name() == name)
+        .unwrap_or_else(|| panic!("no migration {name}")) as u32;
+    Migrator::up(db, Some(before)).await.unwrap();
+}
+
+/// A user row with a placeholder password hash.
+fn user_row(email: &str, role: Role, now: DateTime<Utc>) -> user::ActiveModel {
+    user::ActiveModel {
+        email: Set(email.into()),
+        email_normalized: Set(email.into()),
+        display_name: Set(email.into()),
+        password_hash: Set("$argon2id$placeholder".into()),
+        role: Set(role),
+        failed_login_count: Set(0),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
 }
 
 async fn apply_revert_apply(db: &DatabaseConnection) {

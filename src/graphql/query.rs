@@ -17,7 +17,7 @@ use super::{
         customer::{Customer, CustomerFilter, CustomerLookup, CustomerOrder},
         inquiry::{Inquiry, InquiryFilter},
         opportunity::{
-            CreditGrant, OpportunityConnection, OpportunityFilter, OpportunityOrder,
+            CreditGrant, Opportunity, OpportunityConnection, OpportunityFilter, OpportunityOrder,
             opportunity_connection,
         },
         partner::{Partner, PartnerFilter, PartnerOrder},
@@ -225,6 +225,19 @@ impl Query {
         ))
     }
 
+    /// The record with this reference (e.g. `O1000015`; blanks around it and the case of the `O` do not matter).
+    /// Null when no record has it or the viewer may not see the one that does: the two are indistinguishable. For
+    /// the filer's own CRM reference, filter `opportunities` by `partnerReference`.
+    async fn opportunity_by_reference(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The record's reference, e.g. `O1000015`.")] reference: String,
+    ) -> Result<Option<Opportunity>> {
+        let reference = service::opportunities::Reference::parse(&reference);
+        let found = service::opportunities::find_by_reference(caller(ctx)?, &reference).await?;
+        Ok(found.map(Opportunity))
+    }
+
     /// Credit grants the viewer may see that expire within the given number of days, soonest first.
     #[graphql(complexity = "super::limits::page_cost(first, None, child_complexity)")]
     async fn expiring_credit_grants(
@@ -304,7 +317,8 @@ impl Query {
         Ok(matches.into_iter().map(Into::into).collect())
     }
 
-    /// Inquiries the viewer may see (staff: all; a partner: those routed to its firm), newest first.
+    /// Inquiries the viewer may see, newest first: staff all; a partner those routed to its firm; a founder the one
+    /// that became its company; everyone those it submitted itself while signed in.
     #[graphql(complexity = "super::limits::page_cost(first, last, child_complexity)")]
     async fn inquiries(
         &self,

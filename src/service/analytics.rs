@@ -16,7 +16,7 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use entity::{credit_grant, enums::OpportunityStatus, opportunity, partner};
 use sea_orm::{
     ColumnTrait, Condition, DbBackend, EntityTrait, JoinType, QueryFilter, QueryOrder, QuerySelect,
@@ -29,6 +29,7 @@ use crate::{
     auth::{Actor, Principal},
     domain::track_record::Scrutiny,
     error::{AppError, AppResult},
+    policy,
 };
 
 /// What rows of [`approval_rates`] and [`decision_times`] are keyed by.
@@ -59,6 +60,13 @@ pub struct Range {
     to: Option<DateTime<Utc>>,
 }
 
+/// One end of a range as a client names it: an instant, or a whole UTC calendar day.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Bound {
+    At(DateTime<Utc>),
+    Day(NaiveDate),
+}
+
 impl Range {
     pub fn new(from: Option<DateTime<Utc>>, to: Option<DateTime<Utc>>) -> AppResult<Self> {
         if let (Some(from), Some(to)) = (from, to)
@@ -67,6 +75,27 @@ impl Range {
             return Err(AppError::BadUserInput("`from` must be before `to`".into()));
         }
         Ok(Self { from, to })
+    }
+
+    /// The range between two bounds. A day as `from` starts the range at 00:00 UTC of that day; a day as `to`
+    /// includes that whole day (the range ends at 00:00 UTC of the next), so `from: 2026-01-01, to: 2026-01-31` is
+    /// January. An instant as `to` stays excluded.
+    pub fn between(from: Option<Bound>, to: Option<Bound>) -> AppResult<Self> {
+        let start = from.map(|bound| match bound {
+            Bound::At(at) => at,
+            Bound::Day(day) => day.and_time(NaiveTime::MIN).and_utc(),
+        });
+        let end = match to {
+            None => None,
+            Some(Bound::At(at)) => Some(at),
+            Some(Bound::Day(day)) => Some(
+                day.succ_opt()
+                    .ok_or_else(|| AppError::BadUserInput("`to` is past the last date".into()))?
+                    .and_time(NaiveTime::MIN)
+                    .and_utc(),
+            ),
+        };
+        Self::new(start, end)
     }
 
     /// `column` in the range (and so not null).
@@ -276,10 +305,15 @@ impl ApprovalRateRow {
         self.approved + self.rejected
     }
 
-    /// approved / decided; `None` when nothing was decided.
+    /// approved / decided, rounded to [`policy::ANALYTICS_RATE_DECIMALS`] places; `None` when nothing was decided.
     pub fn approval_rate(&self) -> Option<f64> {
         let decided = self.decided();
-        (decided > 0).then(|| self.approved as f64 / decided as f64)
+        (decided > 0).then(|| {
+            rounded(
+                self.approved as f64 / decided as f64,
+                policy::ANALYTICS_RATE_DECIMALS,
+            )
+        })
     }
 }
 
@@ -359,7 +393,14 @@ type PercentileRow = (
     Option<f64>,
 );
 
-/// How long the decided records of one group took, in days (fractional).
+/// `value` rounded to `decimals` places, halves away from zero: the precision analytics report figures at.
+fn rounded(value: f64, decimals: i32) -> f64 {
+    let scale = 10f64.powi(decimals);
+    (value * scale).round() / scale
+}
+
+/// How long the decided records of one group took, in days, rounded to [`policy::ANALYTICS_DAYS_DECIMALS`] places
+/// (computed exactly, rounded last).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct DurationRow {
     pub key: String,
@@ -373,6 +414,22 @@ pub struct DurationRow {
     /// Median of the days from `submitted_at` to `issued_at` over those of the records that have credits issued;
     /// `None` when none has.
     pub to_credit_p50_days: Option<f64>,
+}
+
+impl DurationRow {
+    /// A group's figures, from exact day counts.
+    fn new(key: String, count: i64, [p50, p90, max, to_credit_p50]: [Option<f64>; 4]) -> Self {
+        let days =
+            |value: Option<f64>| value.map(|days| rounded(days, policy::ANALYTICS_DAYS_DECIMALS));
+        Self {
+            key,
+            count,
+            p50_days: days(p50),
+            p90_days: days(p90),
+            max_days: days(max),
+            to_credit_p50_days: days(to_credit_p50),
+        }
+    }
 }
 
 /// Decision times per group, keys ascending. On PostgreSQL one grouped query with `percentile_cont`; on SQLite one
@@ -420,13 +477,8 @@ pub async fn decision_times(
                 .await?;
             let mut rows: Vec<DurationRow> = rows
                 .into_iter()
-                .map(|(key, count, p50, p90, max, credit_p50)| DurationRow {
-                    key: key_name(key),
-                    count,
-                    p50_days: p50,
-                    p90_days: p90,
-                    max_days: max,
-                    to_credit_p50_days: credit_p50,
+                .map(|(key, count, p50, p90, max, credit_p50)| {
+                    DurationRow::new(key_name(key), count, [p50, p90, max, credit_p50])
                 })
                 .collect();
             rows.sort_by(|a, b| a.key.cmp(&b.key));
@@ -455,14 +507,16 @@ pub async fn decision_times(
                     // decision order and need their own sort.
                     decisions.sort_by(f64::total_cmp);
                     credits.sort_by(f64::total_cmp);
-                    DurationRow {
+                    DurationRow::new(
                         key,
-                        count: decisions.len() as i64,
-                        p50_days: percentile(&decisions, 0.5),
-                        p90_days: percentile(&decisions, 0.9),
-                        max_days: decisions.last().copied(),
-                        to_credit_p50_days: percentile(&credits, 0.5),
-                    }
+                        decisions.len() as i64,
+                        [
+                            percentile(&decisions, 0.5),
+                            percentile(&decisions, 0.9),
+                            decisions.last().copied(),
+                            percentile(&credits, 0.5),
+                        ],
+                    )
                 })
                 .collect())
         }
@@ -604,6 +658,30 @@ mod tests {
         assert_eq!(percentile(&values, 1.0), Some(4.0));
         assert_eq!(percentile(&[7.5], 0.9), Some(7.5));
         assert_eq!(percentile(&[], 0.5), None);
+    }
+
+    #[test]
+    fn a_day_starts_a_range_at_midnight_and_ends_it_with_the_whole_day() {
+        let at = |s: &str| s.parse::<DateTime<Utc>>().unwrap();
+        let day = |s: &str| Bound::Day(s.parse::<NaiveDate>().unwrap());
+        let january = Range::between(Some(day("2026-01-01")), Some(day("2026-01-31"))).unwrap();
+        assert_eq!(
+            january,
+            Range::new(
+                Some(at("2026-01-01T00:00:00Z")),
+                Some(at("2026-02-01T00:00:00Z"))
+            )
+            .unwrap()
+        );
+        let one_day = Range::between(Some(day("2026-03-05")), Some(day("2026-03-05"))).unwrap();
+        assert_eq!(one_day.to, Some(at("2026-03-06T00:00:00Z")));
+        let instant = Range::between(
+            Some(day("2026-03-05")),
+            Some(Bound::At(at("2026-03-05T12:00:00Z"))),
+        );
+        assert_eq!(instant.unwrap().to, Some(at("2026-03-05T12:00:00Z")));
+        assert!(Range::between(Some(day("2026-03-06")), Some(day("2026-03-05"))).is_err());
+        assert!(Range::between(None, Some(Bound::Day(NaiveDate::MAX))).is_err());
     }
 
     #[test]

@@ -71,8 +71,9 @@ fn audit_json(row: &inquiry::Model) -> serde_json::Value {
 }
 
 /// Stores an inquiry with its best-matching partner (none when no firm may file the funding source it is routed
-/// for, `policy::inquiry_funding_source`). Open to anonymous callers (`caller: None`); the per-IP rate limit is the
-/// resolver's. Every field error is reported at once.
+/// for, `policy::inquiry_funding_source`) and its submitter, the signed-in caller (none when anonymous), who may
+/// read it from then on ([`scope::inquiries`]). Open to anonymous callers (`caller: None`); the per-IP rate limit is
+/// the resolver's. Every field error is reported at once.
 pub async fn submit(
     db: &DatabaseConnection,
     caller: Option<&Caller>,
@@ -126,6 +127,7 @@ pub async fn submit(
         contact_email: Set(email.into_inner()),
         matched_partner_id: Set(matched),
         customer_id: Set(None),
+        submitted_by_user_id: Set(caller.map(|caller| caller.principal.user_id)),
         created_at: Set(now),
         updated_at: Set(now),
         ..Default::default()
@@ -316,6 +318,14 @@ pub async fn accept(
         .one(&tx.txn)
         .await?
         .ok_or(AppError::NotFound)?;
+    // A partner user also sees the inquiries it submitted itself; it accepts only those routed to its firm.
+    if let Actor::Partner { partner_id } = caller.principal.actor
+        && current.matched_partner_id != Some(partner_id)
+    {
+        return Err(AppError::Forbidden(
+            "a partner accepts the inquiries routed to its firm only".into(),
+        ));
+    }
     if current.customer_id.is_some() {
         return Err(AppError::invalid(
             &["input", "id"],

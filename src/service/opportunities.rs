@@ -36,6 +36,22 @@ pub struct OpportunityFilter {
     pub updated_after: Option<DateTime<Utc>>,
     /// Case-insensitive substring of the reference, the filer's own reference or the workload name.
     pub search: Option<String>,
+    /// Exactly this reference (`O1000015`).
+    pub reference: Option<Reference>,
+    /// Exactly this filer's reference, matched on the records whose content the caller may read (the filer's
+    /// reference is content: a VC firm's status view of another filer's record does not show it).
+    pub partner_reference: Option<String>,
+}
+
+/// A record's reference as a client types it, parsed: surrounding blanks dropped and the `O` upper-cased, so that
+/// ` o1000015 ` finds `O1000015`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Reference(String);
+
+impl Reference {
+    pub fn parse(text: &str) -> Self {
+        Self(text.trim().to_uppercase())
+    }
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -117,6 +133,14 @@ fn filtered(caller: &Caller, filter: &OpportunityFilter) -> Select<opportunity::
     }
     if let Some(at) = filter.updated_after {
         condition = condition.add(C::UpdatedAt.gt(at));
+    }
+    if let Some(Reference(reference)) = &filter.reference {
+        condition = condition.add(C::Reference.eq(reference.as_str()));
+    }
+    if let Some(partner_reference) = &filter.partner_reference {
+        condition = condition
+            .add(C::PartnerReference.eq(partner_reference.trim()))
+            .add(scope::opportunity_content(&caller.principal));
     }
     if let Some(search) = filter
         .search
@@ -356,6 +380,19 @@ pub async fn get(caller: &Caller, id: i64) -> AppResult<opportunity::Model> {
         .one(&caller.db)
         .await?
         .ok_or(AppError::NotFound)
+}
+
+/// The record with this reference, if the caller may see it: `None` when none has it and when the caller may not
+/// see the one that does, alike.
+pub async fn find_by_reference(
+    caller: &Caller,
+    reference: &Reference,
+) -> AppResult<Option<opportunity::Model>> {
+    Ok(opportunity::Entity::find()
+        .filter(opportunity::Column::Reference.eq(reference.0.as_str()))
+        .filter(scope::opportunities(&caller.principal))
+        .one(&caller.db)
+        .await?)
 }
 
 /// Records by id, for references from rows the caller already sees (a grant's record).

@@ -180,18 +180,20 @@ pub fn audit_events(principal: &Principal) -> Condition {
 }
 
 /// Inquiries: AWS staff see every one; a partner firm the inquiries routed to it (`matched_partner_id`, which
-/// acceptance sets to the firm that took the customer); nobody else any: the submitter may be anonymous and reads
-/// its inquiry only in the `submitInquiry` payload.
+/// acceptance sets to the firm that took the customer); a founder the one that became its company (accepted as
+/// it, whoever sent it). Everyone also sees the inquiries it submitted itself while signed in; an anonymous
+/// submitter reads its inquiry only in the `submitInquiry` payload.
 pub fn inquiries(principal: &Principal) -> Condition {
+    let own = inquiry::Column::SubmittedByUserId.eq(principal.user_id);
     match principal.actor {
         Actor::Admin | Actor::Analyst | Actor::Reviewer => Condition::all(),
-        Actor::Partner { partner_id } => {
-            Condition::all().add(inquiry::Column::MatchedPartnerId.eq(partner_id))
-        }
-        // No row has a null primary key: nothing.
-        Actor::Vc { .. } | Actor::Founder { .. } => {
-            Condition::all().add(inquiry::Column::Id.is_null())
-        }
+        Actor::Partner { partner_id } => Condition::any()
+            .add(inquiry::Column::MatchedPartnerId.eq(partner_id))
+            .add(own),
+        Actor::Founder { customer_id } => Condition::any()
+            .add(inquiry::Column::CustomerId.eq(customer_id))
+            .add(own),
+        Actor::Vc { .. } => Condition::all().add(own),
     }
 }
 

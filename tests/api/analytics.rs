@@ -277,11 +277,9 @@ async fn approval_rates(
             if approved + rejected == 0 {
                 assert_eq!(rate, None, "{r}");
             } else {
-                assert_eq!(
-                    rate,
-                    Some(approved as f64 / (approved + rejected) as f64),
-                    "{r}"
-                );
+                // Rounded to 4 decimal places.
+                let exact = approved as f64 / (approved + rejected) as f64;
+                assert_eq!(rate, Some((exact * 1e4).round() / 1e4), "{r}");
             }
             (
                 r["key"].as_str().unwrap().to_owned(),
@@ -351,7 +349,8 @@ async fn credits_by_month(
         .collect()
 }
 
-/// Durations agree to well under a microsecond (1 µs is 1.16e-11 days): the same instants, the same definition.
+/// Durations are the exact ones (the same instants, the same definition) rounded to a tenth of a day: each is a
+/// multiple of 0.1 at most half a tenth from the exact figure.
 fn assert_durations_match(actual: &Durations, expected: &Durations, context: &str) {
     assert_eq!(
         actual.keys().collect::<Vec<_>>(),
@@ -359,7 +358,9 @@ fn assert_durations_match(actual: &Durations, expected: &Durations, context: &st
         "{context}"
     );
     let close = |a: Option<f64>, b: Option<f64>| match (a, b) {
-        (Some(a), Some(b)) => (a - b).abs() < 1e-12,
+        (Some(a), Some(b)) => {
+            ((a * 10.0).round() / 10.0 - a).abs() < 1e-12 && (a - b).abs() <= 0.05 + 1e-9
+        }
         (None, None) => true,
         _ => false,
     };
@@ -735,7 +736,8 @@ fn at(s: &str) -> DateTime<Utc> {
 }
 
 #[tokio::test]
-async fn decision_times_of_a_known_scenario_have_exact_percentiles_to_the_microsecond() {
+async fn decision_times_of_a_known_scenario_are_the_exact_percentiles_rounded_to_a_tenth_of_a_day()
+{
     use FundingSource::*;
     use OpportunityStatus::*;
     let app = TestApp::spawn().await;
@@ -864,12 +866,12 @@ async fn decision_times_of_a_known_scenario_have_exact_percentiles_to_the_micros
         .into();
         assert_durations_match(&rows, &expected, group_by);
     }
-    // The 300 µs survive exactly: a median of two values, one of them the odd one.
+    // A median of two values, one of them the odd one, computed exactly and reported to a tenth of a day.
     let by_source = decision_times(&app, ADMIN, "FUNDING_SOURCE", from, to).await;
     let build = by_source["BUILD_FOR_STARTUPS"];
     assert_eq!(build.0, 2);
     assert!(
-        (build.1.unwrap() - (sorted[0] + 10.0) / 2.0).abs() < 1e-12,
+        (build.1.unwrap() - ((sorted[0] + 10.0) / 2.0 * 10.0).round() / 10.0).abs() < 1e-12,
         "{build:?}"
     );
     assert_eq!(build.3, Some(10.0));

@@ -240,6 +240,27 @@ async fn the_numbers_the_schema_quotes_are_the_policys() {
             "Query.expiringCreditGrants(withinDays)",
             format!("1 to {}", policy::MAX_EXPIRY_WINDOW_DAYS),
         ),
+        (
+            "ApprovalRateRow.approvalRate",
+            format!(
+                "rounded to {} decimal place",
+                policy::ANALYTICS_RATE_DECIMALS
+            ),
+        ),
+        (
+            "DurationRow.p50Days",
+            format!(
+                "rounded to {} decimal place",
+                policy::ANALYTICS_DAYS_DECIMALS
+            ),
+        ),
+        (
+            "DurationRow.maxDays",
+            format!(
+                "rounded to {} decimal place",
+                policy::ANALYTICS_DAYS_DECIMALS
+            ),
+        ),
         ("PartnerMatchInput.region", regions.clone()),
         ("SubmitInquiryInput.region", regions.clone()),
         ("Inquiry.region", regions),

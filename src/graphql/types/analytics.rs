@@ -1,14 +1,91 @@
 //! `Query.analytics`: aggregates for analysts (and partner portals, over their own firm's records). The figures and
 //! their exact definitions are in `service::analytics`; these types name them for clients.
 
-use async_graphql::{Context, Enum, Object, Result};
-use chrono::{DateTime, Utc};
+use std::borrow::Cow;
+
+use async_graphql::{
+    Context, Enum, InputType, InputValueError, InputValueResult, Object, Result, Value, registry,
+};
+use chrono::{DateTime, NaiveDate, Utc};
 
 use super::{scalars::UsdTotal, track_record::Scrutiny};
 use crate::{
+    error::{AppError, AppResult},
     graphql::context::caller,
-    service::analytics::{self as service, Range},
+    service::analytics::{self as service, Bound, Range},
 };
+
+/// A `from` or `to` argument of the analytics fields. The contract types it `DateTime` (so that clients' variables
+/// declared `DateTime` keep working), and it takes a date-only `YYYY-MM-DD` as well as an RFC 3339 date-time. A
+/// string that is neither is kept as malformed, so that the field refuses it as `BAD_USER_INPUT` naming the
+/// argument, instead of failing the argument's parsing without a code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RangeArgument {
+    Bound(Bound),
+    Malformed,
+}
+
+impl RangeArgument {
+    fn parse_text(text: &str) -> Self {
+        if let Ok(at) = text.parse::<DateTime<Utc>>() {
+            Self::Bound(Bound::At(at))
+        } else if let Ok(day) = NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+            Self::Bound(Bound::Day(day))
+        } else {
+            Self::Malformed
+        }
+    }
+
+    fn bound(self, name: &str) -> AppResult<Bound> {
+        match self {
+            Self::Bound(bound) => Ok(bound),
+            Self::Malformed => Err(AppError::BadUserInput(format!(
+                "`{name}` must be a date (2026-01-01) or an RFC 3339 date-time (2026-01-01T00:00:00Z)"
+            ))),
+        }
+    }
+}
+
+impl InputType for RangeArgument {
+    type RawValueType = Self;
+
+    fn type_name() -> Cow<'static, str> {
+        <DateTime<Utc> as InputType>::type_name()
+    }
+
+    // Registered as the contract's `DateTime` scalar itself, so the schema has one `DateTime`.
+    fn create_type_info(registry: &mut registry::Registry) -> String {
+        <DateTime<Utc> as InputType>::create_type_info(registry)
+    }
+
+    fn parse(value: Option<Value>) -> InputValueResult<Self> {
+        match value {
+            Some(Value::String(text)) => Ok(Self::parse_text(&text)),
+            Some(other) => Err(InputValueError::expected_type(other)),
+            None => Err(InputValueError::expected_type(Value::Null)),
+        }
+    }
+
+    fn to_value(&self) -> Value {
+        match self {
+            Self::Bound(Bound::At(at)) => Value::String(at.to_rfc3339()),
+            Self::Bound(Bound::Day(day)) => Value::String(day.format("%Y-%m-%d").to_string()),
+            Self::Malformed => Value::Null,
+        }
+    }
+
+    fn as_raw_value(&self) -> Option<&Self::RawValueType> {
+        Some(self)
+    }
+}
+
+/// The range the `from` and `to` arguments name ([`Range::between`]).
+fn range(from: Option<RangeArgument>, to: Option<RangeArgument>) -> AppResult<Range> {
+    Range::between(
+        from.map(|from| from.bound("from")).transpose()?,
+        to.map(|to| to.bound("to")).transpose()?,
+    )
+}
 
 /// What analytics rows are keyed by.
 #[derive(Enum, Copy, Clone, Debug, Eq, PartialEq)]
@@ -45,8 +122,10 @@ pub struct Analytics;
 
 /// Aggregates over opportunity records and credit grants. ADMIN, ANALYST and REVIEWER see every record; a PARTNER
 /// user the same figures over its own firm's records; anyone else is `FORBIDDEN`. Ranges are half-open,
-/// `[from, to)`, either end optional; `from` must be before `to` (`BAD_USER_INPUT` otherwise). Rows are sorted by
-/// key (or month) ascending.
+/// `[from, to)`, either end optional; `from` must be before `to` (`BAD_USER_INPUT` otherwise). `from` and `to` take
+/// an RFC 3339 date-time or a date (`2026-01-01`, UTC): a date as `from` starts at 00:00 UTC, a date as `to`
+/// includes that whole day (`from: "2026-01-01", to: "2026-01-31"` is January); anything else is `BAD_USER_INPUT`.
+/// Rates are rounded to 4 decimal places and day counts to 1. Rows are sorted by key ascending.
 #[Object]
 impl Analytics {
     /// Submissions, final decisions and awarded dollars per group: `submitted` counts records whose (first)
@@ -56,10 +135,16 @@ impl Analytics {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "What the rows are keyed by.")] group_by: AnalyticsGroupBy,
-        #[graphql(desc = "Start of the range, inclusive.")] from: Option<DateTime<Utc>>,
-        #[graphql(desc = "End of the range, exclusive.")] to: Option<DateTime<Utc>>,
+        #[graphql(
+            desc = "Start of the range, included: an RFC 3339 date-time, or a date (`2026-01-01`) for 00:00 UTC of that day."
+        )]
+        from: Option<RangeArgument>,
+        #[graphql(
+            desc = "End of the range, excluded: an RFC 3339 date-time, or a date (`2026-01-31`) to include that whole day (UTC)."
+        )]
+        to: Option<RangeArgument>,
     ) -> Result<Vec<ApprovalRateRow>> {
-        let range = Range::new(from, to)?;
+        let range = range(from, to)?;
         let rows = service::approval_rates(caller(ctx)?, group_by.into(), range).await?;
         Ok(rows.into_iter().map(ApprovalRateRow).collect())
     }
@@ -71,10 +156,16 @@ impl Analytics {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "What the rows are keyed by.")] group_by: AnalyticsGroupBy,
-        #[graphql(desc = "Start of the range, inclusive.")] from: Option<DateTime<Utc>>,
-        #[graphql(desc = "End of the range, exclusive.")] to: Option<DateTime<Utc>>,
+        #[graphql(
+            desc = "Start of the range, included: an RFC 3339 date-time, or a date (`2026-01-01`) for 00:00 UTC of that day."
+        )]
+        from: Option<RangeArgument>,
+        #[graphql(
+            desc = "End of the range, excluded: an RFC 3339 date-time, or a date (`2026-01-31`) to include that whole day (UTC)."
+        )]
+        to: Option<RangeArgument>,
     ) -> Result<Vec<DurationRow>> {
-        let range = Range::new(from, to)?;
+        let range = range(from, to)?;
         let rows = service::decision_times(caller(ctx)?, group_by.into(), range).await?;
         Ok(rows.into_iter().map(DurationRow).collect())
     }
@@ -83,10 +174,16 @@ impl Analytics {
     async fn credits_by_month(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "Start of the range, inclusive.")] from: Option<DateTime<Utc>>,
-        #[graphql(desc = "End of the range, exclusive.")] to: Option<DateTime<Utc>>,
+        #[graphql(
+            desc = "Start of the range, included: an RFC 3339 date-time, or a date (`2026-01-01`) for 00:00 UTC of that day."
+        )]
+        from: Option<RangeArgument>,
+        #[graphql(
+            desc = "End of the range, excluded: an RFC 3339 date-time, or a date (`2026-01-31`) to include that whole day (UTC)."
+        )]
+        to: Option<RangeArgument>,
     ) -> Result<Vec<CreditMonthRow>> {
-        let range = Range::new(from, to)?;
+        let range = range(from, to)?;
         let rows = service::credits_by_month(caller(ctx)?, range).await?;
         Ok(rows.into_iter().map(CreditMonthRow).collect())
     }
@@ -130,7 +227,7 @@ impl ApprovalRateRow {
     async fn rejected(&self) -> i64 {
         self.0.rejected
     }
-    /// approved / decided; null when nothing was decided.
+    /// approved / decided, rounded to 4 decimal places (2 of 3 is 0.6667); null when nothing was decided.
     async fn approval_rate(&self) -> Option<f64> {
         self.0.approval_rate()
     }
@@ -153,20 +250,20 @@ impl DurationRow {
     async fn count(&self) -> i64 {
         self.0.count
     }
-    /// Median days from first submission to decision.
+    /// Median days from first submission to decision, rounded to 1 decimal place (a tenth of a day is 2.4 hours).
     async fn p50_days(&self) -> Option<f64> {
         self.0.p50_days
     }
-    /// 90th percentile of the days from first submission to decision.
+    /// 90th percentile of the days from first submission to decision, rounded to 1 decimal place.
     async fn p90_days(&self) -> Option<f64> {
         self.0.p90_days
     }
-    /// The most days from first submission to decision.
+    /// Longest time from first submission to decision, in days rounded to 1 decimal place.
     async fn max_days(&self) -> Option<f64> {
         self.0.max_days
     }
-    /// Median days from first submission to credits issued, over the records counted here that have credits; null
-    /// when none has.
+    /// Median days from first submission to credits issued, over the records counted here that have credits,
+    /// rounded to 1 decimal place; null when none has.
     async fn to_credit_p50_days(&self) -> Option<f64> {
         self.0.to_credit_p50_days
     }
@@ -177,7 +274,12 @@ pub struct CreditMonthRow(service::CreditMonthRow);
 /// The credit grants issued and expiring in one calendar month.
 #[Object]
 impl CreditMonthRow {
-    /// The calendar month (UTC), `YYYY-MM`.
+    /// The UTC calendar month, `YYYY-MM`: the row's key, named like the key of the other analytics rows.
+    async fn key(&self) -> &str {
+        &self.0.month
+    }
+    /// `YYYY-MM` (UTC), the same as `key`.
+    #[graphql(deprecation = "Use `key`, as on the other analytics rows.")]
     async fn month(&self) -> &str {
         &self.0.month
     }

@@ -23,7 +23,8 @@ use crate::{
 pub struct Inquiry(pub inquiry::Model);
 
 /// A company's request for a partner (name, stage, use case, region, services, contact), routed to the best-matching
-/// partner firm. Visible to ADMIN, ANALYST and REVIEWER, and to the users of the firm it is routed to.
+/// partner firm. Visible to ADMIN, ANALYST and REVIEWER, to the users of the firm it is routed to, to the user who
+/// submitted it signed in, and to the founders of the company it became.
 #[Object]
 impl Inquiry {
     /// The inquiry's global ID.

@@ -508,6 +508,13 @@ pub struct OpportunityFilter {
     pub updated_after: Option<DateTime<Utc>>,
     /// Case-insensitive substring of the reference, the filer's reference or the workload name.
     pub search: Option<String>,
+    /// Exactly this reference, e.g. `O1000015` (blanks around it and the case of the `O` do not matter).
+    pub reference: Option<String>,
+    /// Exactly this filer's own CRM reference (`partnerReference`, case-sensitive). Each filing firm numbers its
+    /// own records, so two firms' records may share one: a PARTNER or VC user matches its own firm's records; AWS
+    /// staff name the firm with `partnerId` (or `vcFirmId`) to get that firm's record. Only records whose content
+    /// the viewer may read match (a VC firm's status view of another filer's record does not).
+    pub partner_reference: Option<String>,
 }
 
 impl OpportunityFilter {
@@ -534,6 +541,8 @@ impl OpportunityFilter {
             submitted_before: self.submitted_before,
             updated_after: self.updated_after,
             search: self.search,
+            reference: self.reference.as_deref().map(service::Reference::parse),
+            partner_reference: self.partner_reference,
         })
     }
 }
@@ -575,6 +584,33 @@ impl OpportunityOrder {
 }
 
 pub type OpportunityConnection = PagedConnection<Opportunity>;
+
+/// Whose records a nested `opportunities` connection lists.
+pub enum Owner {
+    Customer(i64),
+    Partner(i64),
+}
+
+/// A nested `opportunities` connection (`Customer.opportunities`, `Partner.opportunities`): the owner's records
+/// that the caller may see, paged, filtered and ordered as `Query.opportunities` with the owner's ID in the filter
+/// (in place of any the client gave).
+pub async fn owned_opportunity_connection(
+    ctx: &Context<'_>,
+    owner: Owner,
+    filter: Option<OpportunityFilter>,
+    order: Option<OpportunityOrder>,
+    page: PageRequest,
+) -> Result<OpportunityConnection> {
+    let mut filter = filter
+        .map(|f| f.into_service())
+        .transpose()?
+        .unwrap_or_default();
+    match owner {
+        Owner::Customer(id) => filter.customer_id = Some(id),
+        Owner::Partner(id) => filter.partner_id = Some(id),
+    }
+    opportunity_connection(ctx, filter, order, page).await
+}
 
 /// The records matching `filter` that the caller may see, as a connection.
 pub async fn opportunity_connection(

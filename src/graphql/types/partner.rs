@@ -3,7 +3,10 @@ use entity::partner;
 
 use super::{
     enums::{FundingSource, OrderDirection, PartnerTier},
-    opportunity::{OpportunityConnection, OpportunityFilter, opportunity_connection},
+    opportunity::{
+        OpportunityConnection, OpportunityFilter, OpportunityOrder, Owner,
+        owned_opportunity_connection,
+    },
     scalars::Date,
     track_record::{CloseRatePoint, TrackRecord},
 };
@@ -81,21 +84,23 @@ impl Partner {
         .await?;
         Ok(points.into_iter().map(CloseRatePoint).collect())
     }
-    /// The firm's records that the viewer may see.
-    #[graphql(complexity = "crate::graphql::limits::page_cost(first, None, child_complexity)")]
+    /// The firm's records that the viewer may see: the same paging (`first`/`after`, `last`/`before`), filter and
+    /// ordering as `Query.opportunities`.
+    #[graphql(complexity = "crate::graphql::limits::page_cost(first, last, child_complexity)")]
+    // Each GraphQL argument is a Rust parameter: a connection with a filter and an ordering has eight.
+    #[allow(clippy::too_many_arguments)]
     async fn opportunities(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "How many items from the start or `after`, 1 to 100.")] first: Option<i32>,
         #[graphql(desc = "Only items after this cursor.")] after: Option<String>,
+        #[graphql(desc = "How many items from the end or `before`, 1 to 100.")] last: Option<i32>,
+        #[graphql(desc = "Only items before this cursor.")] before: Option<String>,
         #[graphql(desc = "What every returned item must match.")] filter: Option<OpportunityFilter>,
+        #[graphql(desc = "Sort order (default: oldest first).")] order_by: Option<OpportunityOrder>,
     ) -> Result<OpportunityConnection> {
-        let mut filter = filter
-            .map(|f| f.into_service())
-            .transpose()?
-            .unwrap_or_default();
-        filter.partner_id = Some(self.0.id);
-        opportunity_connection(ctx, filter, None, PageRequest::forward(first, after)).await
+        let page = PageRequest::new(first, after, last, before);
+        owned_opportunity_connection(ctx, Owner::Partner(self.0.id), filter, order_by, page).await
     }
     /// When the firm was created in acegate.
     async fn created_at(&self) -> chrono::DateTime<chrono::Utc> {

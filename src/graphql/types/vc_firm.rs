@@ -41,18 +41,21 @@ impl VcFirm {
     async fn reputation(&self) -> VcReputation {
         self.0.reputation.into()
     }
-    /// The firm's attestations that the viewer may see, newest first.
-    #[graphql(complexity = "crate::graphql::limits::page_cost(first, None, child_complexity)")]
+    /// The firm's attestations that the viewer may see, newest first; paged forward (`first`/`after`) or backward
+    /// (`last`/`before`) like every connection.
+    #[graphql(complexity = "crate::graphql::limits::page_cost(first, last, child_complexity)")]
     async fn attestations(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "How many items from the start or `after`, 1 to 100.")] first: Option<i32>,
         #[graphql(desc = "Only items after this cursor.")] after: Option<String>,
+        #[graphql(desc = "How many items from the end or `before`, 1 to 100.")] last: Option<i32>,
+        #[graphql(desc = "Only items before this cursor.")] before: Option<String>,
     ) -> Result<PagedConnection<FundingAttestation>> {
         let caller = caller(ctx)?.clone();
         let firm = self.0.id;
-        let page =
-            service::attestations(&caller, firm, &PageRequest::forward(first, after)).await?;
+        let request = PageRequest::new(first, after, last, before);
+        let page = service::attestations(&caller, firm, &request).await?;
         let totals = ConnectionTotals::new(move || {
             let caller = caller.clone();
             async move { service::count_attestations(&caller, firm).await }
