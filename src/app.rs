@@ -155,7 +155,10 @@ impl Application {
                 introspection_enabled: config.introspection,
                 gate_anonymous: !config.is_development(),
             })
-            .extension(graphql::input_text::InputText);
+            .extension(graphql::input_text::InputText)
+            .extension(graphql::cost::Cost {
+                limit: config.limits.query.max_complexity,
+            });
         if !config.introspection {
             builder = builder.disable_introspection().disable_suggestions();
         }

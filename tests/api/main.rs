@@ -10,6 +10,7 @@ mod attestations;
 mod auth;
 mod concurrency;
 mod connections;
+mod cost;
 mod credentials;
 mod customers;
 mod filters;
