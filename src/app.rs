@@ -157,7 +157,10 @@ impl Application {
             })
             .extension(graphql::input_text::InputText)
             .extension(graphql::response_order::ResponseOrder)
-            .extension(graphql::error_codes::ErrorCodes);
+            .extension(graphql::error_codes::ErrorCodes)
+            .extension(graphql::cost::Cost {
+                limit: config.limits.query.max_complexity,
+            });
         if !config.introspection {
             builder = builder.disable_introspection().disable_suggestions();
         }

@@ -42,6 +42,10 @@ const EXAMPLE_FILES: &[&str] = &[
     include_str!("../assets/playground/examples/6-live-status-changes.graphql"),
 ];
 
+/// The document of the panel's own operations (`PlaygroundSignIn`, `PlaygroundRefresh`, `PlaygroundSignOut`), sent
+/// whole with the operation's name, so that the tests run exactly what the page sends.
+const SESSION_DOCUMENT: &str = include_str!("../assets/playground/session.graphql");
+
 /// The files served as they are: name, content type, bytes.
 const STATIC_ASSETS: &[(&str, &str, &[u8])] = &[
     (
@@ -107,12 +111,13 @@ pub struct Example {
     pub query: String,
 }
 
-/// What the page's script loads first: the demo logins and the saved operations.
+/// What the page's script loads first: the panel's session operations, the demo logins and the saved operations.
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct PlaygroundData {
     graphql_path: &'static str,
     subscription_path: &'static str,
+    session_document: &'static str,
     demo_password: &'static str,
     demo_logins: &'static [&'static str],
     examples: &'static [Example],
@@ -206,6 +211,7 @@ fn assets() -> &'static [Asset] {
         let data = PlaygroundData {
             graphql_path: "/graphql",
             subscription_path: "/graphql/ws",
+            session_document: SESSION_DOCUMENT,
             demo_password: demo::DEMO_PASSWORD,
             demo_logins: demo::DEMO_LOGINS,
             examples: examples(),

@@ -28,6 +28,7 @@ use async_graphql::{
     },
 };
 
+use super::cost;
 use crate::{config::QueryLimits, error::AppError, policy, service::Caller};
 
 /// Root fields an anonymous caller may use in production (API.md): signing in, refreshing, and the public
@@ -443,10 +444,16 @@ impl Extension for Protections {
             Err(errors) => return Err(errors),
         };
         if result.complexity > self.limits.max_complexity {
-            return Err(vec![too_complex(format!(
+            let mut error = too_complex(format!(
                 "the query's complexity is {}; the limit is {} (a connection costs its page size times its fields)",
                 result.complexity, self.limits.max_complexity
-            ))]);
+            ));
+            let cost = cost::value(result.complexity, self.limits.max_complexity);
+            error
+                .extensions
+                .get_or_insert_with(Default::default)
+                .set(cost::KEY, cost);
+            return Err(vec![error]);
         }
         Ok(result)
     }

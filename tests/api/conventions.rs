@@ -161,7 +161,7 @@ async fn a_page_comes_back_in_query_order(extra: &[(&str, &str)]) {
     for _ in 0..5 {
         let (ordered, value) = raw(&app, &token, PAGE, json!({})).await;
         assert!(value.get("errors").is_none(), "{value}");
-        ordered.assert_keys("", &["data"]);
+        ordered.assert_keys("", &["data", "extensions"]);
         ordered.assert_keys("data", &["viewer", "opportunities", "customers"]);
         ordered.assert_keys("data.viewer", &["role", "id", "email"]);
         ordered.assert_keys("data.opportunities", &["totalCount", "nodes", "pageInfo"]);

@@ -14,6 +14,7 @@ mod concurrency;
 mod connections;
 mod conveniences;
 mod conventions;
+mod cost;
 mod credentials;
 mod customers;
 mod filters;

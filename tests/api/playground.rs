@@ -41,8 +41,8 @@ fn urls_in(html: &str) -> Vec<String> {
     urls
 }
 
-/// The saved operations exactly as the page loads them: the URL named by the page, then its `examples`.
-async fn served_examples(app: &TestApp) -> Vec<Value> {
+/// The page's data file exactly as the page loads it: the URL named by the page.
+async fn served_data(app: &TestApp) -> Value {
     let (_, _, page) = get(app, "/").await;
     let page = String::from_utf8(page).unwrap();
     let url = page
@@ -55,7 +55,34 @@ async fn served_examples(app: &TestApp) -> Vec<Value> {
     assert_eq!(status, StatusCode::OK);
     let data: Value = serde_json::from_slice(&body).expect("the data file is JSON");
     assert_eq!(data["demoPassword"], PASSWORD);
-    data["examples"].as_array().expect("examples").clone()
+    data
+}
+
+/// The saved operations exactly as the page loads them.
+async fn served_examples(app: &TestApp) -> Vec<Value> {
+    served_data(app).await["examples"]
+        .as_array()
+        .expect("examples")
+        .clone()
+}
+
+/// One of the panel's own operations, sent as the page sends it: the whole session document and the name.
+async fn panel_operation(
+    app: &TestApp,
+    data: &Value,
+    token: Option<&str>,
+    name: &str,
+    variables: Value,
+) -> Value {
+    let mut builder = Request::post("/graphql").header(header::CONTENT_TYPE, "application/json");
+    if let Some(token) = token {
+        builder = builder.header(header::AUTHORIZATION, format!("Bearer {token}"));
+    }
+    let body =
+        json!({ "query": data["sessionDocument"], "operationName": name, "variables": variables });
+    app.request(builder.body(Body::from(body.to_string())).unwrap())
+        .await
+        .1
 }
 
 #[tokio::test]
@@ -280,4 +307,119 @@ async fn every_saved_operation_runs_as_its_demo_user_without_errors() {
         "TIER_1"
     );
     assert!(customer["totalCreditsUsd"].is_number() && customer["creditGrants"].is_array());
+}
+
+/// An account that is not a demo login.
+const ANA: &str = "ana@analysts.example.com";
+
+async fn viewer(app: &TestApp, token: &str) -> Value {
+    app.graphql(Some(token), "{ viewer { email } }", json!({}))
+        .await
+}
+
+#[tokio::test]
+async fn the_panel_signs_in_any_account_by_email_and_password_refreshes_and_signs_out() {
+    let app = TestApp::spawn().await;
+    let data = served_data(&app).await;
+    // An account that is not a demo login: made by the admin with its own password.
+    let made = app
+        .graphql(
+            Some(&app.token_for(ADMIN).await),
+            "mutation($i: CreateUserInput!) { createUser(input: $i) { user { email } userErrors { code } } }",
+            json!({ "i": { "email": ANA, "password": "a-long-enough-password", "displayName": "Ana", "role": "ANALYST" } }),
+        )
+        .await;
+    assert_eq!(made["data"]["createUser"]["user"]["email"], ANA, "{made}");
+
+    // A wrong password: the message the panel shows, and no token.
+    let wrong = panel_operation(
+        &app,
+        &data,
+        None,
+        "PlaygroundSignIn",
+        json!({ "email": ANA, "password": PASSWORD }),
+    )
+    .await;
+    assert_eq!(error_code(&wrong), Some("UNAUTHENTICATED"), "{wrong}");
+    assert!(
+        wrong["errors"][0]["message"]
+            .as_str()
+            .is_some_and(|m| !m.is_empty())
+    );
+    assert!(wrong["data"].is_null(), "{wrong}");
+
+    let signed_in = panel_operation(
+        &app,
+        &data,
+        None,
+        "PlaygroundSignIn",
+        json!({ "email": ANA, "password": "a-long-enough-password" }),
+    )
+    .await;
+    let login = &signed_in["data"]["login"];
+    assert_eq!(
+        login["user"],
+        json!({ "displayName": "Ana", "role": "ANALYST" })
+    );
+    let (access, refresh) = (
+        login["accessToken"].as_str().expect("an access token"),
+        login["refreshToken"].as_str().expect("a refresh token"),
+    );
+    assert!(
+        login["expiresAt"].is_string(),
+        "the panel schedules its refresh from expiresAt"
+    );
+    // The panel's own operations are results like any other: they show their cost.
+    assert!(
+        signed_in["extensions"]["cost"]["requested"]
+            .as_u64()
+            .unwrap()
+            > 0
+    );
+    assert_eq!(viewer(&app, access).await["data"]["viewer"]["email"], ANA);
+
+    let refreshed = panel_operation(
+        &app,
+        &data,
+        None,
+        "PlaygroundRefresh",
+        json!({ "refreshToken": refresh }),
+    )
+    .await;
+    let renewed = &refreshed["data"]["refreshToken"];
+    let new_access = renewed["accessToken"].as_str().expect("a new access token");
+    assert_ne!(
+        renewed["refreshToken"].as_str().unwrap(),
+        refresh,
+        "rotated"
+    );
+    assert!(renewed["expiresAt"].is_string());
+    assert_eq!(
+        viewer(&app, new_access).await["data"]["viewer"]["email"],
+        ANA
+    );
+
+    let signed_out = panel_operation(
+        &app,
+        &data,
+        Some(new_access),
+        "PlaygroundSignOut",
+        json!({}),
+    )
+    .await;
+    assert_eq!(signed_out["data"]["logout"], true, "{signed_out}");
+    let after = viewer(&app, new_access).await;
+    assert_eq!(error_code(&after), Some("UNAUTHENTICATED"), "{after}");
+    let again = panel_operation(
+        &app,
+        &data,
+        None,
+        "PlaygroundRefresh",
+        json!({ "refreshToken": renewed["refreshToken"] }),
+    )
+    .await;
+    assert!(
+        again["data"]["refreshToken"]["accessToken"].is_null(),
+        "{again}"
+    );
 }

@@ -196,11 +196,15 @@ pub async fn issue(app: &TestApp, token: &str, record: &Value) -> Value {
     .await
 }
 
+/// Reviews a SUBMITTED record to an approval at the requested amount.
+pub async fn approve(app: &TestApp, reviewer: &str, record: &Value) -> Value {
+    let in_review = start_review(app, reviewer, record).await;
+    ok_record(&decide(app, reviewer, &in_review, json!({ "decision": "APPROVE" })).await)
+}
+
 /// Reviews a SUBMITTED record to an approval at the requested amount and issues its credits.
 pub async fn approve_and_issue(app: &TestApp, reviewer: &str, record: &Value) -> (Value, Value) {
-    let in_review = start_review(app, reviewer, record).await;
-    let approved =
-        ok_record(&decide(app, reviewer, &in_review, json!({ "decision": "APPROVE" })).await);
+    let approved = approve(app, reviewer, record).await;
     let grant = issue(app, reviewer, &approved).await;
     assert_eq!(grant["userErrors"], json!([]), "{grant}");
     (approved, grant["creditGrant"].clone())
