@@ -156,6 +156,7 @@ impl Application {
                 gate_anonymous: !config.is_development(),
             })
             .extension(graphql::input_text::InputText)
+            .extension(graphql::variable_defaults::VariableDefaults)
             .extension(graphql::response_order::ResponseOrder)
             .extension(graphql::error_codes::ErrorCodes)
             .extension(graphql::cost::Cost {

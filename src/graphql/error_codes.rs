@@ -109,7 +109,9 @@ impl Progress {
                     *error = parse_failed(std::mem::replace(error, ServerError::new("", None)));
                     continue;
                 }
-                PARSED | VALIDATED => VALIDATION_FAILED,
+                PARSED => VALIDATION_FAILED,
+                // After validation: choosing the operation, then executing it (a subscription's root field runs
+                // before any event, outside the execute hook).
                 _ => execution_code(&error.message),
             };
             *error = coded(std::mem::replace(error, ServerError::new("", None)), code);
@@ -117,10 +119,15 @@ impl Progress {
     }
 }
 
-/// The code of an uncoded error raised while executing: async-graphql's own messages for an argument that does not
-/// parse, or for a subscription sent to a transport without them. Anything else is a defect, logged as such.
+/// The code of an uncoded error raised after validation: async-graphql's own messages for an operation name that
+/// selects nothing, an argument that does not parse, or a subscription sent to a transport without them. Anything
+/// else is a defect, logged as such.
 fn execution_code(message: &str) -> &'static str {
-    if message.starts_with("Failed to parse") || message.starts_with("Invalid value") {
+    if message.starts_with("Unknown operation named")
+        || message.starts_with("Operation name required")
+    {
+        VALIDATION_FAILED
+    } else if message.starts_with("Failed to parse") || message.starts_with("Invalid value") {
         BAD_USER_INPUT
     } else if message.starts_with("Subscriptions are not supported") {
         BAD_REQUEST
@@ -223,6 +230,9 @@ mod tests {
                 "Subscriptions are not supported on this transport.",
                 BAD_REQUEST,
             ),
+            // A subscription's root field runs after validation and before any execute hook.
+            (VALIDATED, "Failed to parse \"ID\"", BAD_USER_INPUT),
+            (VALIDATED, "Data `EventBus` does not exist.", INTERNAL),
         ];
         for (phase, message, code) in cases {
             let progress = Progress::default();

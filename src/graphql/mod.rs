@@ -17,6 +17,7 @@ pub mod query;
 pub mod response_order;
 pub mod subscription;
 pub mod types;
+pub mod variable_defaults;
 
 use async_graphql::{Schema, SchemaBuilder};
 

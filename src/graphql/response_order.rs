@@ -100,7 +100,6 @@ pub fn reorder(
         registry,
         fragments: &document.fragments,
         variables,
-        operation,
         collected: Default::default(),
     };
     walker.value(data, &[&operation.selection_set.node], root);
@@ -135,7 +134,6 @@ struct Walker<'a> {
     registry: &'a Registry,
     fragments: &'a HashMap<Name, Positioned<FragmentDefinition>>,
     variables: &'a Variables,
-    operation: &'a OperationDefinition,
     /// CollectFields of a list of selection sets on a concrete type, computed once per response: a page of fifty
     /// objects shares one.
     collected: Mutex<HashMap<CollectedKey, Arc<Vec<Collected<'a>>>>>,
@@ -189,8 +187,10 @@ impl<'a> Walker<'a> {
         }
     }
 
-    /// The object type an object of `ty` is: `ty` itself, or for an interface or union the possible type whose
-    /// fields cover the keys the object has (its `__typename` if it was asked for).
+    /// The object type an object of `ty` is: `ty` itself, or for an interface or union, read from the object: its
+    /// `__typename` if the query asked for it, else the type its global `id` names, else the one possible type whose
+    /// fields cover the object's keys. `None` when the object could be of several types that order it differently:
+    /// it then keeps the order it came in rather than take a guess.
     fn concrete<'t>(
         &self,
         ty: &'t MetaType,
@@ -201,34 +201,40 @@ impl<'a> Walker<'a> {
             return Some(ty.name());
         }
         let possible = ty.possible_types()?;
-        let typename = self.collect_typename_key(sets, possible);
-        if let Some(Value::String(name)) = typename.and_then(|key| object.get(key))
-            && let Some(found) = possible.get(name.as_str())
-        {
-            return Some(found.as_str());
-        }
-        possible
+        let fitting: Vec<(&'t str, Arc<Vec<Collected<'a>>>)> = possible
             .iter()
-            .find(|candidate| {
-                let collected = self.collect(sets, candidate);
+            .map(|candidate| (candidate.as_str(), self.collect(sets, candidate)))
+            .filter(|(_, collected)| {
                 object
                     .keys()
                     .all(|key| collected.iter().any(|c| c.key == key))
             })
-            .map(String::as_str)
-    }
-
-    /// The response key of a `__typename` selected on every possible type, if there is one.
-    fn collect_typename_key(
-        &self,
-        sets: &[&'a SelectionSet],
-        possible: &async_graphql::indexmap::IndexSet<String>,
-    ) -> Option<&'a Name> {
-        let first = possible.first()?;
-        self.collect(sets, first)
+            .collect();
+        let named = |field: &str, read: fn(&str) -> Option<String>| {
+            fitting.iter().find_map(|(_, collected)| {
+                let key = collected.iter().find(|c| c.name == field)?.key;
+                match object.get(key) {
+                    Some(Value::String(value)) => read(value),
+                    _ => None,
+                }
+            })
+        };
+        let told = named("__typename", |name| Some(name.to_owned())).or_else(|| {
+            named("id", |id| {
+                super::ids::decode(id).map(|(kind, _)| kind.name().to_owned())
+            })
+        });
+        if let Some(name) = told {
+            return fitting
+                .iter()
+                .find(|(candidate, _)| *candidate == name)
+                .map(|(candidate, _)| *candidate);
+        }
+        let (first, order) = fitting.first()?;
+        let same_order = fitting
             .iter()
-            .find(|c| c.name == "__typename")
-            .map(|c| c.key)
+            .all(|(_, other)| keys_in(order, object) == keys_in(other, object));
+        same_order.then_some(*first)
     }
 
     /// The named type of field `name` on object type `concrete`.
@@ -340,43 +346,40 @@ impl<'a> Walker<'a> {
                 .is_some_and(|ty| ty.is_possible_type(concrete))
     }
 
-    /// `@skip` and `@include`, evaluated as async-graphql evaluates them before execution.
+    /// `@skip` and `@include`, evaluated as async-graphql evaluates them before execution: from the request's
+    /// variables (which [`super::variable_defaults`] completed with the operation's defaults), a condition that is
+    /// not a boolean counting as false.
     fn included(&self, directives: &[Positioned<Directive>]) -> bool {
         directives.iter().all(|directive| {
-            let condition = directive.node.get_argument("if").and_then(|value| {
-                let value = value
-                    .node
-                    .clone()
-                    .into_const_with(|name| Ok::<_, std::convert::Infallible>(self.variable(&name)))
-                    .ok()?;
-                match value {
-                    Value::Boolean(b) => Some(b),
-                    _ => None,
-                }
-            });
-            match (directive.node.name.node.as_str(), condition) {
-                ("skip", Some(skip)) => !skip,
-                ("include", Some(include)) => include,
-                _ => true,
-            }
+            let include = match directive.node.name.node.as_str() {
+                "skip" => false,
+                "include" => true,
+                _ => return true,
+            };
+            let Some(condition) = directive.node.get_argument("if") else {
+                return true;
+            };
+            let condition = condition
+                .node
+                .clone()
+                .into_const_with(|name| self.variables.get(&name).cloned().ok_or(()))
+                .ok();
+            let condition = matches!(condition, Some(Value::Boolean(true)));
+            include == condition
         })
     }
+}
 
-    /// A variable's value, or its default in the operation.
-    fn variable(&self, name: &Name) -> Value {
-        self.variables
-            .get(name)
-            .cloned()
-            .or_else(|| {
-                self.operation
-                    .variable_definitions
-                    .iter()
-                    .find(|d| &d.node.name.node == name)
-                    .and_then(|d| d.node.default_value.as_ref())
-                    .map(|v| v.node.clone())
-            })
-            .unwrap_or(Value::Null)
-    }
+/// The object's keys in the collected order.
+fn keys_in<'c>(
+    collected: &'c [Collected<'_>],
+    object: &async_graphql::indexmap::IndexMap<Name, Value>,
+) -> Vec<&'c Name> {
+    collected
+        .iter()
+        .map(|c| c.key)
+        .filter(|key| object.contains_key(*key))
+        .collect()
 }
 
 /// Whether the object's keys already follow the collected order.

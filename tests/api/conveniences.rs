@@ -504,7 +504,21 @@ async fn the_founders_of_the_company_an_inquiry_became_see_it_and_a_submitting_p
     )
     .await;
     let (count, ids) = listed_inquiries(&app, &founder).await;
-    assert_eq!((count, ids), (1, vec![id]));
+    assert_eq!((count, ids), (1, vec![id.clone()]));
+    // The submitter still sees its inquiry, but not the customer another firm now works with.
+    let query = "query($id: ID!) { node(id: $id) { ... on Inquiry { accepted customer { legalName awsAccountId } } } }";
+    let seen = app.graphql(Some(&select), query, json!({ "id": id })).await;
+    assert_eq!(seen["data"]["node"]["accepted"], true, "{seen}");
+    assert_eq!(seen["data"]["node"]["customer"], Value::Null, "{seen}");
+    assert_eq!(error_code(&seen), Some("NOT_FOUND"), "{seen}");
+    let founders_token = app.token_for(&founder).await;
+    let seen = app
+        .graphql(Some(&founders_token), query, json!({ "id": id }))
+        .await;
+    assert_eq!(
+        seen["data"]["node"]["customer"]["legalName"], "Gridwise Energy Ltd",
+        "{seen}"
+    );
     // The demo founder's company is another one.
     let (_, ids) = listed_inquiries(&app, FOUNDER).await;
     assert!(ids.is_empty(), "{ids:?}");

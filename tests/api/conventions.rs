@@ -14,7 +14,10 @@ use serde_json::{Value, json};
 use tower::ServiceExt;
 
 use crate::{
-    helpers::{org::send_ok, *},
+    helpers::{
+        org::{self, send_ok},
+        *,
+    },
     subscriptions,
     workflow_helpers::*,
 };
@@ -709,4 +712,41 @@ async fn issuing_credits_takes_the_version_the_reviewer_saw() {
     .await;
     assert_eq!(issued["userErrors"], json!([]), "{issued}");
     assert!(issued["creditGrant"]["id"].is_string(), "{issued}");
+}
+
+#[tokio::test]
+async fn an_interface_without_typename_and_directives_with_defaults_keep_the_order_of_the_query() {
+    let app = TestApp::spawn().await;
+    let admin = app.token_for(ADMIN).await;
+    let partner = org::partner_named(&app, "Advanced Stack").await;
+    let customer = customer_id(&app, "Northwind").await;
+
+    // Fragments of two types that order the same keys differently: the object's own id says which type it is.
+    let query = "query($p: ID!, $c: ID!) {
+      partner: node(id: $p) { ... on Customer { a: legalName id } ... on Partner { id a: name } }
+      customer: node(id: $c) { ... on Customer { a: legalName id } ... on Partner { id a: name } }
+    }";
+    for _ in 0..3 {
+        let (ordered, value) =
+            raw(&app, &admin, query, json!({ "p": partner, "c": customer })).await;
+        assert!(value.get("errors").is_none(), "{value}");
+        ordered.assert_keys("data.partner", &["id", "a"]);
+        ordered.assert_keys("data.customer", &["a", "id"]);
+    }
+
+    // A variable's default decides @skip and @include as a value sent would.
+    let query = "query($brief: Boolean = true, $full: Boolean = true) {
+      viewer { role email @skip(if: $brief) id displayName @include(if: $full) }
+    }";
+    let (ordered, value) = raw(&app, &admin, query, json!({})).await;
+    assert!(value.get("errors").is_none(), "{value}");
+    ordered.assert_keys("data.viewer", &["role", "id", "displayName"]);
+    let (ordered, _) = raw(
+        &app,
+        &admin,
+        query,
+        json!({ "brief": false, "full": false }),
+    )
+    .await;
+    ordered.assert_keys("data.viewer", &["role", "email", "id"]);
 }

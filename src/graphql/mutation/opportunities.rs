@@ -169,7 +169,7 @@ pub struct OpportunityPayload {
     pub opportunity: Option<Opportunity>,
     /// Why the input was refused, one entry per problem; when any is present, nothing changed.
     pub user_errors: Vec<UserError>,
-    /// What the submission would do; set only by `submitOpportunity` with `dryRun: true`, which changes nothing.
+    /// What the submission would do; set only by `submitOpportunity` with `dryRun: true` on a record that may be submitted now, and null when the record cannot be submitted at all (not a DRAFT, or a stale `expectedVersion`).
     pub dry_run: Option<SubmissionPreview>,
 }
 
@@ -184,9 +184,9 @@ pub struct SubmissionPreview {
     pub warnings: Vec<CheckResult>,
     /// The checks that would fail; those that block a submission are also in `userErrors`.
     pub failures: Vec<CheckResult>,
-    /// The decision the checklist would recommend to the reviewer.
+    /// The decision the filer's own eligibility report recommends (weighing only what the filer may read, so the reviewer's may differ).
     pub recommended_decision: DecisionKind,
-    /// The amount the checklist would recommend, in whole US dollars.
+    /// The amount the filer's own eligibility report recommends, in whole US dollars.
     pub recommended_amount_usd: i64,
 }
 

@@ -73,18 +73,16 @@ impl Inquiry {
         };
         Ok(Some(Partner(firm.ok_or_else(|| dangling("partner", id))?)))
     }
-    /// The customer created when the inquiry was accepted; null before.
+    /// The customer created when the inquiry was accepted; null before. Null with `NOT_FOUND` for a viewer who
+    /// sees the inquiry but not the customer (whoever submitted it, once another firm took it on).
     async fn customer(&self, ctx: &Context<'_>) -> Result<Option<Customer>> {
         let (Some(id), Some(loaders)) = (self.0.customer_id, ctx.data_opt::<Loaders>()) else {
             return Ok(None);
         };
-        Ok(Some(Customer(
-            loaders
-                .customers
-                .load_one(id)
-                .await?
-                .ok_or_else(|| dangling("customer", id))?,
-        )))
+        match loaders.visible_customers.load_one(id).await? {
+            Some(customer) => Ok(Some(Customer(customer))),
+            None => Err(AppError::NotFound.into()),
+        }
     }
     /// Whether the inquiry was accepted (its customer exists).
     async fn accepted(&self) -> bool {
