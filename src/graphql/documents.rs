@@ -13,6 +13,11 @@ use lru::LruCache;
 
 use super::error_codes::parse_failed;
 
+/// The cached document a request runs, in its request data: what needs the document after execution (the response
+/// order) shares it instead of copying it again.
+#[derive(Clone)]
+pub struct SharedDocument(pub Arc<ExecutableDocument>);
+
 pub struct DocumentCache {
     /// Shared, so that a hit holds the lock only to count a reference; the copy async-graphql takes is made outside.
     documents: Mutex<LruCache<String, Arc<ExecutableDocument>>>,
@@ -31,13 +36,18 @@ impl DocumentCache {
         request: &'r mut Request,
     ) -> Result<&'r ExecutableDocument, ServerError> {
         let cached = self.lock().get(&request.query).cloned();
-        match cached {
-            Some(document) => request.set_parsed_query(ExecutableDocument::clone(&document)),
+        let document = match cached {
+            Some(document) => {
+                request.set_parsed_query(ExecutableDocument::clone(&document));
+                document
+            }
             None => {
                 let document = Arc::new(request.parsed_query().map_err(parse_failed)?.clone());
-                self.lock().put(request.query.clone(), document);
+                self.lock().put(request.query.clone(), document.clone());
+                document
             }
-        }
+        };
+        request.data.insert(SharedDocument(document));
         request.parsed_query()
     }
 

@@ -21,6 +21,8 @@ use async_graphql::{
     registry::{MetaType, MetaTypeName, Registry},
 };
 
+use super::documents::SharedDocument;
+
 /// The schema extension; one instance per request (or per subscription).
 pub struct ResponseOrder;
 
@@ -32,7 +34,7 @@ impl ExtensionFactory for ResponseOrder {
 
 #[derive(Default)]
 struct Ordering {
-    request: Mutex<Option<(ExecutableDocument, Variables)>>,
+    request: Mutex<Option<(Arc<ExecutableDocument>, Variables)>>,
 }
 
 #[async_graphql::async_trait::async_trait]
@@ -45,7 +47,12 @@ impl Extension for Ordering {
         next: NextParseQuery<'_>,
     ) -> ServerResult<ExecutableDocument> {
         let document = next.run(ctx, query, variables).await?;
-        *self.lock() = Some((document.clone(), variables.clone()));
+        // Over HTTP the request carries the cached document it was parsed into; elsewhere it is copied once.
+        let shared = match ctx.data_opt::<SharedDocument>() {
+            Some(SharedDocument(shared)) => shared.clone(),
+            None => Arc::new(document.clone()),
+        };
+        *self.lock() = Some((shared, variables.clone()));
         Ok(document)
     }
 
@@ -70,7 +77,7 @@ impl Extension for Ordering {
 }
 
 impl Ordering {
-    fn lock(&self) -> std::sync::MutexGuard<'_, Option<(ExecutableDocument, Variables)>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Option<(Arc<ExecutableDocument>, Variables)>> {
         self.request
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
