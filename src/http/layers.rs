@@ -13,6 +13,7 @@ use axum::{
 };
 use tower_http::{
     catch_panic::CatchPanicLayer,
+    classify::StatusInRangeAsFailures,
     compression::{
         CompressionLayer,
         predicate::{NotForContentType, Predicate, SizeAbove},
@@ -46,7 +47,10 @@ pub fn apply(router: Router, ops: Arc<Ops>, settings: &LayerSettings) -> Router 
         .layer(middleware::from_fn_with_state(caps, header_caps))
         .layer(middleware::from_fn_with_state(ops, count_responses))
         .layer(
-            TraceLayer::new_for_http()
+            // 503 (starting, shutting down: what /readyz answers a probe by design) and 504 (a request past its
+            // deadline, logged where it is cancelled) are answers, not failures of the server: only 500–502 log as
+            // errors here.
+            TraceLayer::new(StatusInRangeAsFailures::new(500..=502).into_make_classifier())
                 .make_span_with(make_span)
                 .on_request(())
                 .on_response(
